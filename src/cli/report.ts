@@ -1,0 +1,37 @@
+// The --json report: exactly one JSON object, written in slices so 100,000 items do not need one
+// huge string in memory.
+import type { ItemSnapshot } from '../core';
+
+type Status = 'ok' | 'skipped' | 'failed';
+
+export interface ReportItem {
+  url: string;
+  status: Status;
+  path: string | null;
+  bytes: number;
+  error: string | null;
+}
+
+export function reportItem(item: ItemSnapshot, path: string | null): ReportItem {
+  const status: Status = item.state === 'ok' || item.state === 'skipped' ? item.state : 'failed';
+  const error = status === 'failed' ? (item.error ?? item.state) : null;
+  return { url: item.url, status, path: status === 'failed' ? null : path, bytes: item.bytes, error };
+}
+
+export async function writeJsonReport(
+  out: NodeJS.WritableStream,
+  items: readonly ItemSnapshot[],
+  pathOf: (item: ItemSnapshot) => string | null,
+): Promise<void> {
+  const SLICE = 1000;
+  await write(out, '{"items":[');
+  for (let start = 0; start < items.length; start += SLICE) {
+    const slice = items.slice(start, start + SLICE).map((item) => JSON.stringify(reportItem(item, pathOf(item))));
+    await write(out, (start > 0 ? ',' : '') + slice.join(','));
+  }
+  await write(out, ']}\n');
+}
+
+function write(out: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => out.write(text, (err) => (err ? reject(err) : resolve())));
+}

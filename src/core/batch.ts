@@ -1,0 +1,186 @@
+// A batch owns its items and their state: it schedules them (global and per-host limits),
+// reports coalesced progress, and takes cancel and retry requests.
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { Dispatcher } from 'undici';
+import { downloadItem, type DownloadContext } from './download';
+import { TargetFolder } from './folders';
+import { createDispatcher } from './http';
+import { Item } from './item';
+import { NameAllocator } from './nameAllocator';
+import { listRelativePath, nameFromHost, nameFromUrl } from './naming';
+import { ProgressReporter } from './progress';
+import { DEFAULT_OPTIONS, FINISHED_STATES, type BatchStats, type BatchUpdate, type DownloadOptions, type ItemSnapshot, type ItemState, type ListEntry, type LogLevel } from './types';
+
+export interface BatchResult {
+  stats: BatchStats;
+  items: ItemSnapshot[];
+}
+
+export class Batch {
+  readonly options: DownloadOptions;
+  private readonly items: Item[];
+  private readonly reporter: ProgressReporter;
+  private readonly names = new NameAllocator();
+  private readonly globalLimit: LimitFunction;
+  private readonly hostLimits = new Map<string, LimitFunction>();
+  private readonly controller = new AbortController();
+  private dispatcher: Dispatcher | undefined;
+  private target: Promise<TargetFolder> | undefined;
+  private running = new Set<Promise<void>>();
+
+  constructor(entries: readonly ListEntry[], options: Partial<DownloadOptions> & Pick<DownloadOptions, 'targetDir'>) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+    this.reporter = new ProgressReporter(this.options.progressIntervalMs);
+    this.globalLimit = pLimit(this.options.jobs);
+    this.items = entries.map((entry, index) => new Item(index, entry));
+    // Names are reserved in list order, so "report (1).pdf" is always the second one listed.
+    for (const item of this.items) {
+      this.reporter.added(item);
+      this.assignName(item);
+    }
+  }
+
+  onUpdate(listener: (update: BatchUpdate) => void): () => void {
+    return this.reporter.onUpdate(listener);
+  }
+
+  snapshot(): ItemSnapshot[] {
+    return this.items.map((item) => item.snapshot());
+  }
+
+  stats(): BatchStats {
+    return this.reporter.stats();
+  }
+
+  /** Downloads every queued item; resolves when all are finished. Never rejects for an item. */
+  async run(): Promise<BatchResult> {
+    this.schedule(this.items.filter((item) => item.state === 'queued'));
+    await this.settled();
+    return { stats: this.stats(), items: this.snapshot() };
+  }
+
+  /** Cancels the whole batch: running items keep resumable `.part` files. */
+  cancel(): void {
+    this.controller.abort();
+    for (const item of this.items) if (!FINISHED_STATES.has(item.state)) item.controller.abort();
+  }
+
+  cancelItem(id: number): void {
+    const item = this.items[id];
+    if (item && !FINISHED_STATES.has(item.state)) item.controller.abort();
+  }
+
+  /** Queues failed or cancelled items again (all of them when `ids` is omitted); resumes `.part` files. */
+  retry(ids?: readonly number[]): Promise<BatchResult> {
+    const candidates = ids ? ids.map((id) => this.items[id]).filter(Boolean) : this.items;
+    const again = candidates.filter((item) => (item.state === 'failed' || item.state === 'cancelled') && item.entry.url);
+    for (const item of again) {
+      item.controller = new AbortController();
+      item.error = undefined;
+      this.setState(item, 'queued');
+    }
+    return this.run();
+  }
+
+  /** Closes connections; the batch cannot run again. */
+  async dispose(): Promise<void> {
+    this.cancel();
+    await this.settled();
+    this.reporter.dispose();
+    await this.dispatcher?.close().catch(() => undefined);
+  }
+
+  private async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
+    this.reporter.flush(true);
+  }
+
+  private schedule(items: Item[]): void {
+    if (items.length === 0) return;
+    const ctx = this.context();
+    for (const item of items) {
+      const hostLimit = this.hostLimit(item.host);
+      // Host limit outside the global one: an item waiting for its host holds no global slot.
+      const task = hostLimit(() => this.globalLimit(() => this.runItem(item, ctx)));
+      this.running.add(task);
+      void task.finally(() => this.running.delete(task));
+    }
+  }
+
+  private async runItem(item: Item, ctxPromise: Promise<DownloadContext>): Promise<void> {
+    if (this.controller.signal.aborted) item.controller.abort();
+    try {
+      await downloadItem(item, await ctxPromise);
+    } catch (err) {
+      // Setting up the target folder failed: every item reports it.
+      item.error = (err as Error).message;
+      this.setState(item, 'failed');
+    }
+  }
+
+  private hostLimit(host: string): LimitFunction {
+    let limit = this.hostLimits.get(host);
+    if (!limit) {
+      limit = pLimit(this.options.perHost);
+      this.hostLimits.set(host, limit);
+    }
+    return limit;
+  }
+
+  private context(): Promise<DownloadContext> {
+    this.target ??= TargetFolder.create(this.options.targetDir);
+    this.dispatcher ??= createDispatcher(this.options);
+    const dispatcher = this.dispatcher;
+    return this.target.then((target) => ({
+      dispatcher,
+      options: this.options,
+      target,
+      names: this.names,
+      setState: (item, state) => this.setState(item, state),
+      progressed: (item) => this.progressed(item),
+      log: (level, item, message) => this.log(level, item, message),
+    }));
+  }
+
+  private assignName(item: Item): void {
+    const { entry } = item;
+    if (!entry.url) {
+      item.error = entry.error;
+      this.setState(item, 'failed');
+      this.log('error', item, `failed ${entry.source}: ${entry.error}`);
+      return;
+    }
+    const relative = listRelativePath(entry.dir, entry.out, nameFromUrl(entry.url) ?? nameFromHost(entry.url));
+    if (typeof relative !== 'string') {
+      item.error = `line ${entry.line}: ${relative.error}`;
+      this.setState(item, 'failed');
+      this.log('error', item, `failed ${entry.source}: ${relative.error}`);
+      return;
+    }
+    item.relativePath = this.names.reserve(relative, item.id);
+  }
+
+  private setState(item: Item, state: ItemState): void {
+    const from = item.state;
+    if (from === state) return;
+    item.state = state;
+    this.reporter.stateChanged(item, from);
+    this.progressed(item);
+  }
+
+  /** Tracks the byte counters between two calls for the same item. */
+  private readonly reported = new WeakMap<Item, { bytes: number; total: number }>();
+
+  private progressed(item: Item): void {
+    const last = this.reported.get(item) ?? { bytes: 0, total: 0 };
+    const total = item.total ?? 0;
+    this.reporter.bytesChanged(item, item.bytes - last.bytes, total - last.total);
+    last.bytes = item.bytes;
+    last.total = total;
+    this.reported.set(item, last);
+  }
+
+  private log(level: LogLevel, item: Item, message: string): void {
+    this.reporter.log({ level, itemId: item.id, message });
+  }
+}

@@ -1,0 +1,284 @@
+// Downloads one item: resume, retries with backoff, naming, size limits, checksum, atomic rename.
+import { createHash, type Hash } from 'node:crypto';
+import fs from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { CancelledError, DownloadError, toDownloadError } from './errors';
+import { formatBytes } from './format';
+import { getFollowingRedirects, headerValue, type ResponseData } from './http';
+import type { Item } from './item';
+import type { NameAllocator } from './nameAllocator';
+import { nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
+import { closeFile, openFile, readResumeState, removePartFiles, writeBody, writeResumeRecord, type ResumeRecord, type ResumeState } from './partFile';
+import { isRetryableStatus, parseRetryAfter, retryDelayMs, sleep } from './retry';
+import type { TargetFolder } from './folders';
+import type { DownloadOptions, ItemState, LogLevel } from './types';
+import { USER_AGENT } from './version';
+
+/** Downloads at least this large record their validators up front, so even a crash can resume. */
+const RECORD_UP_FRONT_BYTES = 4 * 1024 * 1024;
+const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | (fs.constants.O_NOFOLLOW ?? 0);
+
+export interface DownloadContext {
+  dispatcher: Dispatcher;
+  options: DownloadOptions;
+  target: TargetFolder;
+  names: NameAllocator;
+  setState(item: Item, state: ItemState): void;
+  progressed(item: Item): void;
+  log(level: LogLevel, item: Item, message: string): void;
+}
+
+/** Runs an item to a finished state. Never throws: failures end up in item.error. */
+export async function downloadItem(item: Item, ctx: DownloadContext): Promise<void> {
+  const signal = item.controller.signal;
+  try {
+    if (signal.aborted) throw new CancelledError();
+    if (await handleExistingFile(item, ctx)) return;
+    for (let attempt = 1; ; attempt++) {
+      item.attempts = attempt;
+      ctx.setState(item, 'active');
+      let received = 0;
+      try {
+        const outcome = await attemptOnce(item, ctx, (n) => (received += n));
+        ctx.setState(item, outcome);
+        const where = item.finalRelativePath ?? item.relativePath;
+        ctx.log('info', item, outcome === 'ok' ? `ok ${item.url} → ${where} (${formatBytes(item.bytes)})` : `skipped ${item.url}: ${where} already exists`);
+        return;
+      } catch (err) {
+        const error = toDownloadError(err, received);
+        if (error instanceof CancelledError) throw error;
+        const retriesLeft = ctx.options.retries - (attempt - 1);
+        if (!error.retryable || retriesLeft <= 0) {
+          const suffix = attempt > 1 ? `, retried ${attempt - 1} time${attempt === 2 ? '' : 's'}` : '';
+          throw new DownloadError(`${error.message}${suffix}`, false);
+        }
+        const delay = retryDelayMs(attempt, ctx.options.retryBaseDelayMs, ctx.options.retryMaxDelayMs, error.retryAfterMs);
+        ctx.log('warn', item, `retry ${attempt}/${ctx.options.retries} in ${(delay / 1000).toFixed(1)}s: ${item.url}: ${error.message}`);
+        ctx.setState(item, 'retrying');
+        await sleep(delay, signal);
+      }
+    }
+  } catch (err) {
+    const error = toDownloadError(err);
+    await leavePartFile(item, ctx);
+    item.error = error.message;
+    ctx.setState(item, error instanceof CancelledError ? 'cancelled' : 'failed');
+    if (!(error instanceof CancelledError)) ctx.log('error', item, `failed ${item.url}: ${error.message}`);
+  }
+}
+
+/** Applies the on-existing policy. Returns true when the item is finished (skipped). */
+async function handleExistingFile(item: Item, ctx: DownloadContext): Promise<boolean> {
+  const wanted = item.relativePath!;
+  if (!(await ctx.target.exists(ctx.target.resolve(wanted)))) return false;
+  switch (ctx.options.onExisting) {
+    case 'skip': {
+      const stat = await fs.promises.stat(ctx.target.resolve(wanted)).catch(() => undefined);
+      item.bytes = stat?.size ?? 0;
+      item.total = item.bytes;
+      item.attempts = 0;
+      ctx.setState(item, 'skipped');
+      ctx.log('info', item, `skipped ${item.url}: ${wanted} already exists`);
+      return true;
+    }
+    case 'rename':
+      ctx.names.release(wanted, item.id);
+      item.relativePath = await ctx.names.reserveNotOnDisk(wanted, item.id, (c) => ctx.target.exists(ctx.target.resolve(c)));
+      return false;
+    case 'overwrite':
+      return false;
+  }
+}
+
+async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: number) => void): Promise<'ok' | 'skipped'> {
+  const signal = item.controller.signal;
+  const partPath = ctx.target.resolve(item.relativePath!) + '.part';
+  await ctx.target.ensureParent(partPath);
+  const resume = item.resume ?? (await readResumeState(partPath, item.url));
+  const rangeHeaders: Record<string, string> = {};
+  if (resume) {
+    rangeHeaders.range = `bytes=${resume.size}-`;
+    rangeHeaders['if-range'] = resume.etag ?? resume.lastModified!;
+  }
+  const userHeaders = { 'user-agent': USER_AGENT, ...ctx.options.headers, ...item.entry.headers };
+  const { response, finalUrl } = await getFollowingRedirects(ctx.dispatcher, item.url, userHeaders, rangeHeaders, signal);
+  const { statusCode, headers } = response;
+
+  if (statusCode === 416 && resume) {
+    await response.body.dump().catch(() => undefined);
+    const total = Number(/\/(\d+)\s*$/.exec(headerValue(headers, 'content-range') ?? '')?.[1]);
+    if (total === resume.size) {
+      await finish(item, ctx, partPath, resume.size, undefined);
+      return 'ok';
+    }
+    item.resume = undefined;
+    await removePartFiles(partPath);
+    throw new DownloadError('server refused to resume (HTTP 416); starting over', true);
+  }
+  if (statusCode < 200 || statusCode >= 300) {
+    await response.body.dump().catch(() => undefined);
+    const retryAfter = parseRetryAfter(headers['retry-after']);
+    throw new DownloadError(`HTTP ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`.trim(), isRetryableStatus(statusCode), retryAfter);
+  }
+
+  const offset = statusCode === 206 && resume ? rangeStart(response, resume) : 0;
+  const total = expectedTotal(response, offset);
+  const maxSize = ctx.options.maxSize;
+  if (maxSize !== undefined && total !== undefined && total > maxSize) {
+    await response.body.dump().catch(() => undefined);
+    await removePartFiles(partPath);
+    throw new DownloadError(`file is ${formatBytes(total)}, over the size limit of ${formatBytes(maxSize)}`, false);
+  }
+  if ((await chooseFinalName(item, ctx, response, finalUrl)) === 'skipped') {
+    await response.body.dump().catch(() => undefined);
+    await removePartFiles(partPath);
+    return 'skipped';
+  }
+
+  const etag = headerValue(headers, 'etag');
+  const record: ResumeRecord = {
+    url: item.url,
+    // A weak ETag cannot validate a byte range (RFC 9110 §13.1.5); Last-Modified can.
+    etag: etag && !etag.startsWith('W/') ? etag : undefined,
+    lastModified: headerValue(headers, 'last-modified'),
+    total,
+  };
+  if ((total === undefined || total >= RECORD_UP_FRONT_BYTES) && (record.etag || record.lastModified)) {
+    await writeResumeRecord(partPath, record);
+  }
+
+  const hash = item.entry.checksum ? await hashOfPrefix(item.entry.checksum.algorithm, partPath, offset) : undefined;
+  item.bytes = offset;
+  item.total = total;
+  ctx.progressed(item);
+  const fd = await openFile(partPath, offset > 0 ? 'r+' : WRITE_FLAGS | fs.constants.O_TRUNC);
+  let writeError: unknown;
+  try {
+    await writeBody(response.body, fd, offset, (chunk) => {
+      item.bytes += chunk.length;
+      onReceived(chunk.length);
+      if (maxSize !== undefined && item.bytes > maxSize) {
+        throw new DownloadError(`download exceeded the size limit of ${formatBytes(maxSize)}`, false);
+      }
+      hash?.update(chunk);
+      ctx.progressed(item);
+    });
+  } catch (err) {
+    writeError = err;
+  } finally {
+    await closeFile(fd);
+  }
+  if (writeError instanceof DownloadError && !writeError.retryable) {
+    item.resume = undefined;
+    await removePartFiles(partPath);
+    throw writeError;
+  }
+  item.resume = resumable(record, item.bytes);
+  if (writeError) throw writeError;
+  if (total !== undefined && item.bytes !== total) {
+    throw new DownloadError(`body ended after ${formatBytes(item.bytes)} of ${formatBytes(total)}`, true);
+  }
+  await finish(item, ctx, partPath, item.bytes, hash);
+  return 'ok';
+}
+
+/** Resume state for the next attempt, when a validator makes continuing safe. */
+function resumable(record: ResumeRecord, size: number): ResumeState | undefined {
+  return size > 0 && (record.etag || record.lastModified) ? { ...record, size } : undefined;
+}
+
+/** Checks the checksum, then renames the `.part` to its final name. */
+async function finish(item: Item, ctx: DownloadContext, partPath: string, size: number, hash: Hash | undefined): Promise<void> {
+  const checksum = item.entry.checksum;
+  if (checksum) {
+    const actual = (hash ?? (await hashOfPrefix(checksum.algorithm, partPath, size))).digest('hex');
+    if (actual !== checksum.hex) {
+      item.resume = undefined;
+      await removePartFiles(partPath);
+      throw new DownloadError(`checksum mismatch: expected ${checksum.algorithm} ${checksum.hex}, got ${actual}`, false);
+    }
+  }
+  item.bytes = size;
+  item.total = size;
+  const finalPath = ctx.target.resolve(item.finalRelativePath ?? item.relativePath!);
+  await ctx.target.ensureParent(finalPath);
+  await fs.promises.rename(partPath, finalPath);
+  item.resume = undefined;
+  await fs.promises.rm(partPath + '.meta', { force: true });
+}
+
+/** The first byte of a 206 must be the one we asked for, or the file would be corrupted. */
+function rangeStart(response: ResponseData, resume: ResumeState): number {
+  const match = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(headerValue(response.headers, 'content-range') ?? '');
+  if (!match || Number(match[1]) !== resume.size) {
+    throw new DownloadError(`server sent the wrong range (${headerValue(response.headers, 'content-range') ?? 'no Content-Range'})`, true);
+  }
+  return resume.size;
+}
+
+/** The size the finished file must have, when the server says it. */
+function expectedTotal(response: ResponseData, offset: number): number | undefined {
+  if (response.statusCode === 206) {
+    const total = /\/(\d+)$/.exec(headerValue(response.headers, 'content-range') ?? '')?.[1];
+    if (total !== undefined) return Number(total);
+  }
+  const length = headerValue(response.headers, 'content-length');
+  const encoded = headerValue(response.headers, 'content-encoding');
+  if (length === undefined || (encoded && encoded !== 'identity') || !/^\d+$/.test(length)) return undefined;
+  return offset + Number(length);
+}
+
+/**
+ * Content-Disposition may rename the file; so may the redirect target or content type when the
+ * URL itself had no file name. Returns 'skipped' when that name exists and the policy is skip.
+ */
+async function chooseFinalName(item: Item, ctx: DownloadContext, response: ResponseData, finalUrl: string): Promise<'named' | 'skipped'> {
+  if (item.entry.out !== undefined || item.finalRelativePath) return 'named';
+  const current = item.relativePath!;
+  const folder = current.slice(0, current.lastIndexOf('/') + 1);
+  const fromServer = serverChosenName(item.url, finalUrl, response);
+  if (!fromServer || folder + fromServer === current) return 'named';
+  const wanted = folder + fromServer;
+  const exists = (candidate: string) => ctx.target.exists(ctx.target.resolve(candidate));
+  if (ctx.options.onExisting === 'skip' && ctx.names.isFree(wanted, item.id) && (await exists(wanted))) {
+    item.finalRelativePath = wanted;
+    return 'skipped';
+  }
+  item.finalRelativePath =
+    ctx.options.onExisting === 'overwrite' ? ctx.names.reserve(wanted, item.id) : await ctx.names.reserveNotOnDisk(wanted, item.id, exists);
+  return 'named';
+}
+
+function serverChosenName(url: string, finalUrl: string, response: ResponseData): string | undefined {
+  const fromHeader = nameFromContentDisposition(headerValue(response.headers, 'content-disposition'));
+  if (fromHeader) return fromHeader;
+  if (nameFromUrl(url)) return undefined; // the list's own URL named the file
+  return nameFromUrl(finalUrl) ?? nameFromHost(url, headerValue(response.headers, 'content-type'));
+}
+
+async function hashOfPrefix(algorithm: string, filePath: string, length: number): Promise<Hash> {
+  const hash = createHash(algorithm.replace('-', ''));
+  if (length === 0) return hash;
+  for await (const chunk of fs.createReadStream(filePath, { start: 0, end: length - 1 })) hash.update(chunk as Buffer);
+  return hash;
+}
+
+/**
+ * A cancelled or failed download keeps its `.part` when it can be resumed later (a validator is
+ * known), with the record a later run needs; otherwise the partial file is removed.
+ */
+async function leavePartFile(item: Item, ctx: DownloadContext): Promise<void> {
+  if (!item.relativePath) return;
+  const partPath = ctx.target.resolve(item.relativePath) + '.part';
+  try {
+    if (item.resume) {
+      const { size: _size, ...record } = item.resume;
+      await writeResumeRecord(partPath, record);
+    } else {
+      await removePartFiles(partPath);
+    }
+  } catch (err) {
+    ctx.log('warn', item, `could not tidy ${item.relativePath}.part: ${(err as Error).message}`);
+  }
+}

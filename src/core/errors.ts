@@ -1,0 +1,69 @@
+// Errors are values with messages a user understands; `retryable` drives the retry loop.
+import { formatBytes } from './format';
+
+export class DownloadError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    /** Seconds the server asked us to wait (Retry-After). */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DownloadError';
+  }
+}
+
+/** Thrown when the item or batch was cancelled; never retried, never reported as a failure cause. */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+const NETWORK_MESSAGES: Record<string, string> = {
+  ECONNRESET: 'connection reset',
+  ECONNREFUSED: 'connection refused',
+  EPIPE: 'connection closed while sending',
+  ETIMEDOUT: 'connection timed out',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed (temporary)',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_CLOSED: 'connection closed',
+  UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
+  UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for response headers',
+  UND_ERR_BODY_TIMEOUT: 'no data received within the timeout',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'body length does not match Content-Length',
+  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'request length mismatch',
+  HPE_INVALID_CONSTANT: 'malformed HTTP response',
+  HPE_UNEXPECTED_CONTENT_LENGTH: 'malformed Content-Length',
+  HPE_INVALID_CHUNK_SIZE: 'malformed chunked body',
+};
+
+const NOT_RETRYABLE = new Set(['ENOTFOUND']);
+
+/**
+ * Turns anything thrown during a request into a DownloadError. `received` is how many body bytes
+ * had arrived in this attempt, so the message can say "connection reset after 1.2 MB".
+ */
+export function toDownloadError(err: unknown, received = 0): DownloadError | CancelledError {
+  if (err instanceof DownloadError || err instanceof CancelledError) return err;
+  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+  if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR' || e?.code === 'UND_ERR_ABORTED') return new CancelledError();
+  const code = e?.code ?? e?.cause?.code;
+  const after = received > 0 ? ` after ${formatBytes(received)}` : '';
+  if (code && NETWORK_MESSAGES[code]) {
+    return new DownloadError(`${NETWORK_MESSAGES[code]}${after}`, !NOT_RETRYABLE.has(code));
+  }
+  if (code?.startsWith('HPE_')) return new DownloadError(`malformed HTTP response (${code})${after}`, true);
+  if (code && /^E[A-Z]+$/.test(code) && isFileSystemCode(code)) {
+    return new DownloadError(`file error: ${e.message ?? code}`, false);
+  }
+  return new DownloadError(`${e?.message ?? String(err)}${after}`, Boolean(code));
+}
+
+function isFileSystemCode(code: string): boolean {
+  return ['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ENAMETOOLONG', 'EMFILE', 'EDQUOT'].includes(code);
+}

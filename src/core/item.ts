@@ -1,0 +1,49 @@
+// The engine's own record of one download. Only the engine mutates it; front ends get snapshots.
+import type { ItemSnapshot, ItemState, ListEntry } from './types';
+import type { ResumeState } from './partFile';
+
+export class Item {
+  state: ItemState = 'queued';
+  /** Where the file goes, relative to the target folder (decided before the request). */
+  relativePath: string | undefined;
+  /** The name after Content-Disposition, when it differs from relativePath. */
+  finalRelativePath: string | undefined;
+  bytes = 0;
+  total: number | undefined;
+  speed = 0;
+  attempts = 0;
+  error: string | undefined;
+  /** Validators and size of the `.part` kept between attempts of this run. */
+  resume: ResumeState | undefined;
+  controller = new AbortController();
+  /** Bytes at the previous progress flush, for the speed estimate. */
+  bytesAtLastFlush = 0;
+
+  constructor(
+    readonly id: number,
+    readonly entry: ListEntry,
+  ) {}
+
+  get url(): string {
+    return this.entry.url ?? this.entry.raw;
+  }
+
+  get host(): string {
+    return this.entry.url ? new URL(this.entry.url).host : '';
+  }
+
+  snapshot(): ItemSnapshot {
+    return {
+      id: this.id,
+      url: this.url,
+      source: this.entry.source,
+      state: this.state,
+      relativePath: this.finalRelativePath ?? this.relativePath,
+      bytes: this.bytes,
+      total: this.total,
+      speed: this.speed,
+      attempts: this.attempts,
+      error: this.error,
+    };
+  }
+}

@@ -1,0 +1,120 @@
+// File names that are safe on Windows, macOS and Linux, and paths that stay inside the target.
+import path from 'node:path';
+import contentDisposition from 'content-disposition';
+
+/** Room is left below 255 bytes for " (12345)" and ".part" suffixes. */
+export const MAX_NAME_BYTES = 230;
+const UNSAFE_CHARS = /[/\\:*?"<>|\u0000-\u001f\u007f-\u009f]/g;
+// Bidirectional overrides can disguise "gpj.exe" as "exe.jpg".
+const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+const EXTENSION_BY_TYPE: Record<string, string> = {
+  'text/html': '.html', 'application/json': '.json', 'text/plain': '.txt', 'application/pdf': '.pdf',
+  'image/png': '.png', 'image/jpeg': '.jpg', 'image/gif': '.gif', 'image/svg+xml': '.svg',
+  'image/webp': '.webp', 'application/zip': '.zip', 'text/css': '.css', 'application/javascript': '.js',
+  'text/javascript': '.js', 'application/xml': '.xml', 'text/xml': '.xml',
+};
+
+/** Makes one path segment safe; never returns "", "." or "..". */
+export function sanitizeFileName(name: string, fallback = 'download'): string {
+  let safe = name.normalize('NFC').replace(BIDI_CONTROLS, '').replace(UNSAFE_CHARS, '_');
+  // Windows drops trailing dots and spaces, which would make two names collide.
+  safe = safe.replace(/[. ]+$/, '').trim();
+  if (safe === '' || /^\.+$/.test(safe)) safe = fallback;
+  if (WINDOWS_DEVICE.test(safe)) safe = `_${safe}`;
+  return truncateBytes(safe, MAX_NAME_BYTES);
+}
+
+/** Cuts the stem (keeping the extension) so the UTF-8 length fits, never splitting a character. */
+export function truncateBytes(name: string, maxBytes: number): string {
+  if (Buffer.byteLength(name) <= maxBytes) return name;
+  const ext = path.extname(name);
+  const keepExt = ext.length > 1 && Buffer.byteLength(ext) <= 16 ? ext : '';
+  let stem = keepExt ? name.slice(0, -keepExt.length) : name;
+  const budget = maxBytes - Buffer.byteLength(keepExt);
+  while (Buffer.byteLength(stem) > budget) stem = Array.from(stem).slice(0, -1).join('');
+  return stem + keepExt;
+}
+
+/** The last path segment of a URL, percent-decoded, or undefined when the path ends in "/". */
+export function nameFromUrl(url: string): string | undefined {
+  const { pathname } = new URL(url);
+  const last = pathname.slice(pathname.lastIndexOf('/') + 1);
+  if (!last) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(last);
+  } catch {
+    decoded = last;
+  }
+  const safe = sanitizeFileName(decoded, '');
+  return safe === '' ? undefined : safe;
+}
+
+/** "example.com" for "http://example.com/" (plus ".html" when the server says it is HTML). */
+export function nameFromHost(url: string, contentType?: string): string {
+  const { hostname, port } = new URL(url);
+  const base = sanitizeFileName(port ? `${hostname}_${port}` : hostname, 'download');
+  const type = contentType?.split(';')[0].trim().toLowerCase();
+  return base + ((type && EXTENSION_BY_TYPE[type]) ?? '');
+}
+
+/** RFC 6266 parsing by the `content-disposition` package: `filename*` wins over `filename`. */
+export function nameFromContentDisposition(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  let filename: unknown;
+  try {
+    const parsed = contentDisposition.parse(header);
+    filename = parsed.parameters['filename*'] ?? parsed.parameters.filename;
+  } catch {
+    // Malformed headers are common; fall back to a lenient filename="..." match.
+    filename = /filename\s*=\s*"?([^";]+)"?/i.exec(header)?.[1];
+  }
+  if (typeof filename !== 'string') return undefined;
+  // A server-sent name is only a name: keep the last segment of anything path-like.
+  const lastSegment = filename.split(/[/\\]/).filter(Boolean).pop() ?? '';
+  const safe = sanitizeFileName(lastSegment, '');
+  return safe === '' ? undefined : safe;
+}
+
+/**
+ * Joins list-given `dir=` and `out=` into a relative path whose every segment is safe.
+ * Returns an error message when the list asks for a path outside the target folder.
+ */
+export function listRelativePath(dir: string | undefined, out: string | undefined, fallbackName: string): string | { error: string } {
+  const segments: string[] = [];
+  for (const [label, value] of [['dir', dir], ['out', out]] as const) {
+    if (value === undefined) continue;
+    if (path.isAbsolute(value) || path.win32.isAbsolute(value) || /^[A-Za-z]:/.test(value)) {
+      return { error: `${label}=${value} is an absolute path; only paths inside the target folder are allowed` };
+    }
+    for (const part of value.split(/[/\\]+/)) {
+      if (part === '' || part === '.') continue;
+      if (part === '..') return { error: `${label}=${value} leaves the target folder` };
+      segments.push(sanitizeFileName(part));
+    }
+  }
+  if (out === undefined || segments.length === 0 || /[/\\]$/.test(out)) segments.push(fallbackName);
+  return segments.join('/');
+}
+
+/** Resolves a relative path inside `root`, throwing if it would escape (defence in depth). */
+export function resolveInside(root: string, relative: string): string {
+  const resolved = path.resolve(root, relative);
+  const rel = path.relative(root, resolved);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new Error(`refusing to write outside the target folder: ${relative}`);
+  }
+  return resolved;
+}
+
+/** "report.pdf" → "report (1).pdf"; "archive.tar.gz" → "archive (1).tar.gz". */
+export function numberedName(relativePath: string, n: number): string {
+  const dir = path.posix.dirname(relativePath);
+  const base = path.posix.basename(relativePath);
+  const match = /^(.+?)((?:\.tar)?\.[^.\s]{1,10})?$/i.exec(base);
+  const stem = match?.[1] ?? base;
+  const ext = match?.[2] ?? '';
+  const name = truncateBytes(`${stem} (${n})${ext}`, MAX_NAME_BYTES + 20);
+  return dir === '.' ? name : `${dir}/${name}`;
+}

@@ -1,0 +1,113 @@
+// Coalesces item changes into at most one BatchUpdate per interval, so a 10,000-item batch
+// sends a handful of updates a second, each holding only what changed.
+import type { Item } from './item';
+import type { BatchStats, BatchUpdate, ItemState, LogEntry } from './types';
+
+type Listener = (update: BatchUpdate) => void;
+
+/** Weight of the newest sample in the smoothed speeds. */
+const SPEED_SMOOTHING = 0.3;
+
+export class ProgressReporter {
+  private readonly dirty = new Set<Item>();
+  private logs: LogEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<Listener>();
+  private readonly counts: Record<ItemState, number> = { queued: 0, active: 0, retrying: 0, ok: 0, skipped: 0, failed: 0, cancelled: 0 };
+  private bytes = 0;
+  private knownTotalBytes = 0;
+  private speed = 0;
+  private lastFlushAt: number;
+  private bytesAtLastFlush = 0;
+  private readonly startedAt: number;
+
+  constructor(private readonly intervalMs: number) {
+    this.startedAt = this.lastFlushAt = Date.now();
+  }
+
+  onUpdate(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Registers a new item in the counters (it starts queued). */
+  added(item: Item): void {
+    this.counts[item.state]++;
+    this.markDirty(item);
+  }
+
+  stateChanged(item: Item, from: ItemState): void {
+    this.counts[from]--;
+    this.counts[item.state]++;
+    this.markDirty(item);
+  }
+
+  /** Call after item.bytes/total changed; `delta` bytes arrived, the known total moved by `totalDelta`. */
+  bytesChanged(item: Item, delta: number, totalDelta: number): void {
+    this.bytes += delta;
+    this.knownTotalBytes += totalDelta;
+    this.markDirty(item);
+  }
+
+  log(entry: LogEntry): void {
+    this.logs.push(entry);
+    this.schedule();
+  }
+
+  stats(): BatchStats {
+    const c = this.counts;
+    return {
+      total: c.queued + c.active + c.retrying + c.ok + c.skipped + c.failed + c.cancelled,
+      queued: c.queued,
+      active: c.active + c.retrying,
+      ok: c.ok,
+      skipped: c.skipped,
+      failed: c.failed,
+      cancelled: c.cancelled,
+      bytes: this.bytes,
+      knownTotalBytes: this.knownTotalBytes,
+      speed: this.speed,
+      elapsedMs: Date.now() - this.startedAt,
+    };
+  }
+
+  /** Sends what is pending now; `done` marks the last update of a run. */
+  flush(done = false): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const now = Date.now();
+    const seconds = Math.max((now - this.lastFlushAt) / 1000, 0.001);
+    this.speed = smooth(this.speed, (this.bytes - this.bytesAtLastFlush) / seconds);
+    this.lastFlushAt = now;
+    this.bytesAtLastFlush = this.bytes;
+    for (const item of this.dirty) {
+      item.speed = item.state === 'active' ? smooth(item.speed, (item.bytes - item.bytesAtLastFlush) / seconds) : 0;
+      item.bytesAtLastFlush = item.bytes;
+    }
+    const update: BatchUpdate = { stats: this.stats(), changed: Array.from(this.dirty, (i) => i.snapshot()), logs: this.logs, done };
+    this.dirty.clear();
+    this.logs = [];
+    for (const listener of this.listeners) listener(update);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.listeners.clear();
+  }
+
+  private markDirty(item: Item): void {
+    this.dirty.add(item);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = Math.max(0, this.intervalMs - (Date.now() - this.lastFlushAt));
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+}
+
+function smooth(previous: number, sample: number): number {
+  return previous === 0 ? sample : previous + SPEED_SMOOTHING * (sample - previous);
+}
