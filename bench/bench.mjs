@@ -75,10 +75,13 @@ const TOOLS = {
     bin: 'aria2c',
     // --file-allocation=none: aria2's default ("prealloc") writes zeros over the
     // whole file before downloading, which the other tools don't do.
+    // --deferred-input for huge lists: otherwise aria2 parses the whole list up
+    // front (1.1 GB RSS for 100k URLs); it costs ~10% on small lists, so only there.
     args: (job) => [
       '-j', String(CONCURRENCY), '-x', '1', '-d', job.out, '-i', job.list,
-      '--console-log-level=error', '--summary-interval=0', '--download-result=hide',
-      '--allow-overwrite=true', '--auto-file-renaming=false', '--file-allocation=none',
+      '--console-log-level=error', '--summary-interval=0', '--show-console-readout=false',
+      '--download-result=hide', '--allow-overwrite=true', '--auto-file-renaming=false',
+      '--file-allocation=none', ...(job.urlCount > 10_000 ? ['--deferred-input=true'] : []),
     ],
   },
 };
@@ -343,7 +346,7 @@ function writeJobFiles(tmp, name, urls) {
   const curlConfig = path.join(tmp, `${name}.curlrc`);
   fs.writeFileSync(list, urls.join('\n') + '\n');
   fs.writeFileSync(curlConfig, urls.map((u) => `url = "${u}"`).join('\n') + '\n');
-  return { list, curlConfig };
+  return { list, curlConfig, urlCount: urls.length };
 }
 
 function caseUrls(port, name, spec) {
@@ -492,7 +495,9 @@ function versions(cli) {
   };
   return {
     node: process.version,
-    'asset-fetch': fs.existsSync(cli) ? `${cli} (${fs.statSync(cli).mtime.toISOString()})` : 'missing',
+    'asset-fetch': fs.existsSync(cli)
+      ? `${first(`${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} --version`)} (${cli}, built ${fs.statSync(cli).mtime.toISOString()})`
+      : 'missing',
     curl: first('curl --version'),
     wget2: first('wget2 --version'),
     aria2c: first('aria2c --version'),

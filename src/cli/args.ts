@@ -1,6 +1,6 @@
 // Command-line arguments → validated options, or a usage error that says what is wrong.
 import { parseArgs } from 'node:util';
-import type { OnExisting } from '../core';
+import { headerProblem, type OnExisting } from '../core';
 
 export interface CliArgs {
   lists: string[];
@@ -113,11 +113,9 @@ function parseHeaders(values: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const value of values) {
     const colon = value.indexOf(':');
-    const name = value.slice(0, colon).trim();
-    if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw new UsageError(`--header must look like "Name: value", got "${value}"`);
-    }
-    headers[name] = value.slice(colon + 1).trim();
+    const problem = headerProblem(value);
+    if (problem) throw new UsageError(`--header ${problem}`);
+    headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
   }
   return headers;
 }

@@ -54,6 +54,7 @@ export class Batch {
 
   /** Downloads every queued item; resolves when all are finished. Never rejects for an item. */
   async run(): Promise<BatchResult> {
+    (await this.target?.catch(() => undefined))?.forgetListings();
     this.schedule(this.items.filter((item) => item.state === 'queued'));
     await this.settled();
     return { stats: this.stats(), items: this.snapshot() };
@@ -75,7 +76,7 @@ export class Batch {
     const candidates = ids ? ids.map((id) => this.items[id]).filter(Boolean) : this.items;
     const again = candidates.filter((item) => (item.state === 'failed' || item.state === 'cancelled') && item.entry.url);
     for (const item of again) {
-      item.controller = new AbortController();
+      item.resetController();
       item.error = undefined;
       this.setState(item, 'queued');
     }

@@ -5,11 +5,11 @@ import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { CancelledError, DownloadError, toDownloadError } from './errors';
 import { formatBytes } from './format';
-import { getFollowingRedirects, headerValue, type ResponseData } from './http';
+import { getFollowingRedirects, type Response } from './http';
 import type { Item } from './item';
 import type { NameAllocator } from './nameAllocator';
 import { nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
-import { closeFile, openFile, readResumeState, removePartFiles, writeBody, writeResumeRecord, type ResumeRecord, type ResumeState } from './partFile';
+import { metaPathOf, readResumeState, removePartFiles, writeBody, writeResumeRecord, type ResumeRecord, type ResumeState } from './partFile';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs, sleep } from './retry';
 import type { TargetFolder } from './folders';
 import type { DownloadOptions, ItemState, LogLevel } from './types';
@@ -17,7 +17,6 @@ import { USER_AGENT } from './version';
 
 /** Downloads at least this large record their validators up front, so even a crash can resume. */
 const RECORD_UP_FRONT_BYTES = 4 * 1024 * 1024;
-const WRITE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | (fs.constants.O_NOFOLLOW ?? 0);
 
 export interface DownloadContext {
   dispatcher: Dispatcher;
@@ -95,18 +94,19 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
   const signal = item.controller.signal;
   const partPath = ctx.target.resolve(item.relativePath!) + '.part';
   await ctx.target.ensureParent(partPath);
-  const resume = item.resume ?? (await readResumeState(partPath, item.url));
+  const resume = item.resume ?? (await ctx.target.exists(partPath) ? await readResumeState(partPath, item.url) : undefined);
+  if (resume) item.resumeRecordOnDisk = true;
   const rangeHeaders: Record<string, string> = {};
   if (resume) {
     rangeHeaders.range = `bytes=${resume.size}-`;
     rangeHeaders['if-range'] = resume.etag ?? resume.lastModified!;
   }
   const userHeaders = { 'user-agent': USER_AGENT, ...ctx.options.headers, ...item.entry.headers };
-  const { response, finalUrl } = await getFollowingRedirects(ctx.dispatcher, item.url, userHeaders, rangeHeaders, signal);
-  const { statusCode, headers } = response;
+  const response = await getFollowingRedirects(ctx.dispatcher, item.url, userHeaders, rangeHeaders, signal);
+  const { statusCode, headers, exchange } = response;
 
   if (statusCode === 416 && resume) {
-    await response.body.dump().catch(() => undefined);
+    await exchange.discard();
     const total = Number(/\/(\d+)\s*$/.exec(headerValue(headers, 'content-range') ?? '')?.[1]);
     if (total === resume.size) {
       await finish(item, ctx, partPath, resume.size, undefined);
@@ -117,7 +117,7 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
     throw new DownloadError('server refused to resume (HTTP 416); starting over', true);
   }
   if (statusCode < 200 || statusCode >= 300) {
-    await response.body.dump().catch(() => undefined);
+    await exchange.discard();
     const retryAfter = parseRetryAfter(headers['retry-after']);
     throw new DownloadError(`HTTP ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`.trim(), isRetryableStatus(statusCode), retryAfter);
   }
@@ -126,12 +126,12 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
   const total = expectedTotal(response, offset);
   const maxSize = ctx.options.maxSize;
   if (maxSize !== undefined && total !== undefined && total > maxSize) {
-    await response.body.dump().catch(() => undefined);
+    await exchange.discard();
     await removePartFiles(partPath);
     throw new DownloadError(`file is ${formatBytes(total)}, over the size limit of ${formatBytes(maxSize)}`, false);
   }
-  if ((await chooseFinalName(item, ctx, response, finalUrl)) === 'skipped') {
-    await response.body.dump().catch(() => undefined);
+  if ((await chooseFinalName(item, ctx, response)) === 'skipped') {
+    await exchange.discard();
     await removePartFiles(partPath);
     return 'skipped';
   }
@@ -146,16 +146,16 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
   };
   if ((total === undefined || total >= RECORD_UP_FRONT_BYTES) && (record.etag || record.lastModified)) {
     await writeResumeRecord(partPath, record);
+    item.resumeRecordOnDisk = true;
   }
 
   const hash = item.entry.checksum ? await hashOfPrefix(item.entry.checksum.algorithm, partPath, offset) : undefined;
   item.bytes = offset;
   item.total = total;
   ctx.progressed(item);
-  const fd = await openFile(partPath, offset > 0 ? 'r+' : WRITE_FLAGS | fs.constants.O_TRUNC);
   let writeError: unknown;
   try {
-    await writeBody(response.body, fd, offset, (chunk) => {
+    await writeBody(exchange, { path: partPath, position: offset }, (chunk) => {
       item.bytes += chunk.length;
       onReceived(chunk.length);
       if (maxSize !== undefined && item.bytes > maxSize) {
@@ -166,16 +166,19 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
     });
   } catch (err) {
     writeError = err;
-  } finally {
-    await closeFile(fd);
   }
   if (writeError instanceof DownloadError && !writeError.retryable) {
     item.resume = undefined;
     await removePartFiles(partPath);
     throw writeError;
   }
+  if (writeError) {
+    // Chunks still in memory when the connection broke were not written: trust the file's size.
+    item.bytes = await fs.promises.stat(partPath).then((st) => st.size, () => 0);
+    item.resume = resumable(record, item.bytes);
+    throw writeError;
+  }
   item.resume = resumable(record, item.bytes);
-  if (writeError) throw writeError;
   if (total !== undefined && item.bytes !== total) {
     throw new DownloadError(`body ended after ${formatBytes(item.bytes)} of ${formatBytes(total)}`, true);
   }
@@ -203,13 +206,15 @@ async function finish(item: Item, ctx: DownloadContext, partPath: string, size: 
   item.total = size;
   const finalPath = ctx.target.resolve(item.finalRelativePath ?? item.relativePath!);
   await ctx.target.ensureParent(finalPath);
-  await fs.promises.rename(partPath, finalPath);
+  // A rename is a metadata update: synchronous is cheaper than a thread-pool round trip.
+  fs.renameSync(partPath, finalPath);
   item.resume = undefined;
-  await fs.promises.rm(partPath + '.meta', { force: true });
+  if (item.resumeRecordOnDisk) await fs.promises.rm(metaPathOf(partPath), { force: true });
+  item.resumeRecordOnDisk = false;
 }
 
 /** The first byte of a 206 must be the one we asked for, or the file would be corrupted. */
-function rangeStart(response: ResponseData, resume: ResumeState): number {
+function rangeStart(response: Response, resume: ResumeState): number {
   const match = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(headerValue(response.headers, 'content-range') ?? '');
   if (!match || Number(match[1]) !== resume.size) {
     throw new DownloadError(`server sent the wrong range (${headerValue(response.headers, 'content-range') ?? 'no Content-Range'})`, true);
@@ -218,7 +223,7 @@ function rangeStart(response: ResponseData, resume: ResumeState): number {
 }
 
 /** The size the finished file must have, when the server says it. */
-function expectedTotal(response: ResponseData, offset: number): number | undefined {
+function expectedTotal(response: Response, offset: number): number | undefined {
   if (response.statusCode === 206) {
     const total = /\/(\d+)$/.exec(headerValue(response.headers, 'content-range') ?? '')?.[1];
     if (total !== undefined) return Number(total);
@@ -233,11 +238,11 @@ function expectedTotal(response: ResponseData, offset: number): number | undefin
  * Content-Disposition may rename the file; so may the redirect target or content type when the
  * URL itself had no file name. Returns 'skipped' when that name exists and the policy is skip.
  */
-async function chooseFinalName(item: Item, ctx: DownloadContext, response: ResponseData, finalUrl: string): Promise<'named' | 'skipped'> {
+async function chooseFinalName(item: Item, ctx: DownloadContext, response: Response): Promise<'named' | 'skipped'> {
   if (item.entry.out !== undefined || item.finalRelativePath) return 'named';
   const current = item.relativePath!;
   const folder = current.slice(0, current.lastIndexOf('/') + 1);
-  const fromServer = serverChosenName(item.url, finalUrl, response);
+  const fromServer = serverChosenName(item.url, response);
   if (!fromServer || folder + fromServer === current) return 'named';
   const wanted = folder + fromServer;
   const exists = (candidate: string) => ctx.target.exists(ctx.target.resolve(candidate));
@@ -250,11 +255,16 @@ async function chooseFinalName(item: Item, ctx: DownloadContext, response: Respo
   return 'named';
 }
 
-function serverChosenName(url: string, finalUrl: string, response: ResponseData): string | undefined {
+function serverChosenName(url: string, response: Response): string | undefined {
   const fromHeader = nameFromContentDisposition(headerValue(response.headers, 'content-disposition'));
   if (fromHeader) return fromHeader;
   if (nameFromUrl(url)) return undefined; // the list's own URL named the file
-  return nameFromUrl(finalUrl) ?? nameFromHost(url, headerValue(response.headers, 'content-type'));
+  return nameFromUrl(response.finalUrl) ?? nameFromHost(url, headerValue(response.headers, 'content-type'));
+}
+
+function headerValue(headers: Response['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 async function hashOfPrefix(algorithm: string, filePath: string, length: number): Promise<Hash> {
@@ -275,6 +285,7 @@ async function leavePartFile(item: Item, ctx: DownloadContext): Promise<void> {
     if (item.resume) {
       const { size: _size, ...record } = item.resume;
       await writeResumeRecord(partPath, record);
+      item.resumeRecordOnDisk = true;
     } else {
       await removePartFiles(partPath);
     }

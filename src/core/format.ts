@@ -6,12 +6,17 @@ const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
+  // Round before choosing the unit, so 999,999 B reads "1.0 MB" and not "1000 KB".
+  while (unit < UNITS.length - 1 && Number(value.toFixed(digitsFor(unit, value))) >= 1000) {
     value /= 1000;
     unit++;
   }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+  const digits = digitsFor(unit, value);
+  return `${Number(value.toFixed(digits)) >= 100 ? value.toFixed(0) : value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+function digitsFor(unit: number, value: number): number {
+  return unit === 0 || value >= 100 ? 0 : 1;
 }
 
 /** 75 → "1m15s"; used for ETA. */

@@ -1,9 +1,15 @@
-// The HTTP layer: one undici Agent per batch (keep-alive reuse), redirects followed by hand so
-// that credentials never leak to another origin and the final URL is known.
-import { Agent, request, type Dispatcher } from 'undici';
-import { DownloadError } from './errors';
+// The HTTP layer: one undici Agent per batch (keep-alive reuse) and undici's low-level dispatch
+// API, so a response body reaches the file without a stream object per download. Redirects are
+// followed by hand so that user headers never leak to another origin.
+import { Agent, type Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { CancelledError, DownloadError } from './errors';
 
 export const MAX_REDIRECTS = 10;
+/** Body bytes buffered before a consumer is attached; the connection is paused beyond this. */
+const MAX_UNATTACHED_BYTES = 1024 * 1024;
+/** Error bodies up to this size are read out so the connection can be reused; larger ones close it. */
+const MAX_DRAIN_BYTES = 64 * 1024;
 
 export interface HttpSettings {
   timeoutSeconds: number;
@@ -22,16 +28,138 @@ export function createDispatcher(settings: HttpSettings): Dispatcher {
   });
 }
 
-export type ResponseData = Dispatcher.ResponseData;
+export interface BodyConsumer {
+  onData(chunk: Buffer): void;
+  onEnd(): void;
+  onError(error: Error): void;
+}
 
-export interface FetchResult {
-  response: ResponseData;
+/**
+ * One request/response. `head` resolves with status and headers; the body is then delivered to a
+ * consumer attached with `consume`, buffering (and pausing the socket) until one is.
+ */
+export class Exchange implements Dispatcher.DispatchHandler {
+  readonly head: Promise<{ statusCode: number; headers: IncomingHttpHeaders }>;
+  private resolveHead!: (value: { statusCode: number; headers: IncomingHttpHeaders }) => void;
+  private rejectHead!: (error: Error) => void;
+  private controller: Dispatcher.DispatchController | undefined;
+  private consumer: BodyConsumer | undefined;
+  private early: Buffer[] = [];
+  private earlyBytes = 0;
+  private ended = false;
+  private failure: Error | undefined;
+  private headDone = false;
+  private readonly detachSignal: () => void;
+
+  constructor(
+    dispatcher: Dispatcher,
+    readonly url: URL,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ) {
+    this.head = new Promise((resolve, reject) => {
+      this.resolveHead = resolve;
+      this.rejectHead = reject;
+    });
+    this.head.catch(() => undefined); // errors are read by whoever awaits head; avoid unhandled ones
+    const onAbort = () => this.abort(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.detachSignal = () => signal.removeEventListener('abort', onAbort);
+    if (signal.aborted) {
+      this.fail(new CancelledError());
+      return;
+    }
+    dispatcher.dispatch({ origin: url.origin, path: url.pathname + url.search, method: 'GET', headers }, this);
+  }
+
+  /** Starts delivering the body (and whatever arrived already) to `consumer`. */
+  consume(consumer: BodyConsumer): void {
+    this.consumer = consumer;
+    const early = this.early;
+    this.early = [];
+    this.earlyBytes = 0;
+    for (const chunk of early) consumer.onData(chunk);
+    if (this.failure) consumer.onError(this.failure);
+    else if (this.ended) consumer.onEnd();
+    else this.controller?.resume();
+  }
+
+  /** Ignores the body: small ones are read out for connection reuse, others end the connection. */
+  discard(): Promise<void> {
+    return new Promise((resolve) => {
+      this.consume({ onData: () => undefined, onEnd: resolve, onError: () => resolve() });
+      const length = Number(this.headerValue('content-length') ?? Infinity);
+      if (!this.ended && !this.failure && !(length <= MAX_DRAIN_BYTES)) this.abort(new Error('body discarded'));
+    });
+  }
+
+  pause(): void {
+    this.controller?.pause();
+  }
+
+  resume(): void {
+    this.controller?.resume();
+  }
+
+  abort(reason: Error): void {
+    if (this.controller && !this.controller.aborted) this.controller.abort(reason);
+    else this.fail(reason);
+  }
+
+  private lastHeaders: IncomingHttpHeaders = {};
+
+  headerValue(name: string): string | undefined {
+    const value = this.lastHeaders[name];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.failure) controller.abort(this.failure);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.lastHeaders = headers;
+    this.headDone = true;
+    this.resolveHead({ statusCode, headers });
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.consumer) return this.consumer.onData(chunk);
+    this.early.push(chunk);
+    this.earlyBytes += chunk.length;
+    if (this.earlyBytes >= MAX_UNATTACHED_BYTES) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.ended = true;
+    this.detachSignal();
+    this.consumer?.onEnd();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  private fail(error: Error): void {
+    if (this.failure || this.ended) return;
+    this.failure = error;
+    this.detachSignal();
+    if (!this.headDone) this.rejectHead(error);
+    this.consumer?.onError(error);
+  }
+}
+
+export interface Response {
+  exchange: Exchange;
+  statusCode: number;
+  headers: IncomingHttpHeaders;
   finalUrl: string;
 }
 
 /**
  * GETs `url`, following up to MAX_REDIRECTS redirects. User-given headers (`userHeaders`) go only
- * to the original origin; on a cross-origin hop they are dropped, credentials first of all.
+ * to the original origin: on a cross-origin hop Authorization, Cookie and the rest are dropped.
  */
 export async function getFollowingRedirects(
   dispatcher: Dispatcher,
@@ -39,32 +167,26 @@ export async function getFollowingRedirects(
   userHeaders: Record<string, string>,
   extraHeaders: Record<string, string>,
   signal: AbortSignal,
-): Promise<FetchResult> {
+): Promise<Response> {
   const origin = new URL(url).origin;
-  let current = url;
+  let current = new URL(url);
   for (let hop = 0; ; hop++) {
-    const sameOrigin = new URL(current).origin === origin;
-    // Authorization, Cookie and every other user header stay with the origin the user listed.
-    const headers = sameOrigin ? { ...userHeaders, ...extraHeaders } : extraHeaders;
-    const response = await request(current, { dispatcher, method: 'GET', headers, signal });
-    const location = response.headers.location;
-    if (response.statusCode < 300 || response.statusCode >= 400 || response.statusCode === 304 || !location) {
-      return { response, finalUrl: current };
+    const headers = current.origin === origin ? { ...userHeaders, ...extraHeaders } : extraHeaders;
+    const exchange = new Exchange(dispatcher, current, headers, signal);
+    const { statusCode, headers: responseHeaders } = await exchange.head;
+    const location = exchange.headerValue('location');
+    if (statusCode < 300 || statusCode >= 400 || statusCode === 304 || !location) {
+      return { exchange, statusCode, headers: responseHeaders, finalUrl: current.href };
     }
-    await response.body.dump().catch(() => undefined);
+    await exchange.discard();
     if (hop >= MAX_REDIRECTS) {
-      throw new DownloadError(`too many redirects (more than ${MAX_REDIRECTS}), last to ${current}`, false);
+      throw new DownloadError(`too many redirects (more than ${MAX_REDIRECTS}), last to ${current.href}`, false);
     }
-    const next = new URL(Array.isArray(location) ? location[0] : location, current);
+    const next = new URL(location, current);
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      throw new DownloadError(`redirect to unsupported scheme "${next.protocol}" from ${current}`, false);
+      throw new DownloadError(`redirect to unsupported scheme "${next.protocol}" from ${current.href}`, false);
     }
     next.hash = '';
-    current = next.href;
+    current = next;
   }
-}
-
-export function headerValue(headers: ResponseData['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -15,7 +15,9 @@ export class Item {
   error: string | undefined;
   /** Validators and size of the `.part` kept between attempts of this run. */
   resume: ResumeState | undefined;
-  controller = new AbortController();
+  /** Whether `<name>.part.meta` may exist and must be removed once the file is complete. */
+  resumeRecordOnDisk = false;
+  private abortController: AbortController | undefined;
   /** Bytes at the previous progress flush, for the speed estimate. */
   bytesAtLastFlush = 0;
 
@@ -23,6 +25,17 @@ export class Item {
     readonly id: number,
     readonly entry: ListEntry,
   ) {}
+
+  /** Created on first use: 100,000 queued items need no controllers. */
+  get controller(): AbortController {
+    this.abortController ??= new AbortController();
+    return this.abortController;
+  }
+
+  /** A fresh controller for a retry after a cancel. */
+  resetController(): void {
+    this.abortController = undefined;
+  }
 
   get url(): string {
     return this.entry.url ?? this.entry.raw;

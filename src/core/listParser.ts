@@ -28,7 +28,10 @@ export function parseList(text: string, options: ParseOptions = {}): ParsedList 
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
   const format = options.format ?? detectFormat(lines, sourceName);
   const warnings: string[] = [];
-  const raw = format === 'list' ? parsePlainList(lines, sourceName, warnings) : extractUrls(lines, sourceName);
+  const raw =
+    format === 'list'
+      ? parsePlainList(lines, sourceName, warnings)
+      : ((format === 'json' ? extractFromJson(text, sourceName) : undefined) ?? extractUrls(lines, sourceName));
   return { format, entries: dropDuplicates(raw, warnings), warnings };
 }
 
@@ -45,11 +48,17 @@ export function detectFormat(lines: readonly string[], sourceName = ''): ListFor
   for (const line of lines) {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
-    if (/^\s/.test(line) && /^[A-Za-z-]+=/.test(trimmed)) continue; // aria2 option line
-    if (/\s/.test(trimmed)) return 'text';
-    if (!SCHEME.test(trimmed) && NOT_A_LIST_TOKEN.test(trimmed)) return 'text';
+    if (isOptionLine(line)) continue;
+    const token = trimmed.split('\t')[0].trim(); // aria2 mirrors are tab-separated
+    if (/\s/.test(token)) return 'text';
+    if (!SCHEME.test(token) && NOT_A_LIST_TOKEN.test(token)) return 'text';
   }
   return 'list';
+}
+
+/** An aria2 option: indented `key=value` below a URL line. An indented URL is still a URL. */
+function isOptionLine(line: string): boolean {
+  return /^\s/.test(line) && /^[A-Za-z-]+=/.test(line.trim());
 }
 
 function parsePlainList(lines: readonly string[], sourceName: string, warnings: string[]): ListEntry[] {
@@ -59,7 +68,7 @@ function parsePlainList(lines: readonly string[], sourceName: string, warnings: 
     const lineNo = index + 1;
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
-    if (/^\s/.test(line)) {
+    if (isOptionLine(line)) {
       if (!current) {
         warnings.push(`${sourceName}:${lineNo}: option "${trimmed}" has no URL line above it; ignored`);
         return;
@@ -125,14 +134,28 @@ function applyOption(entry: ListEntry, option: string, where: string, warnings: 
       return;
     }
     case 'header': {
+      const problem = headerProblem(value);
       const colon = value.indexOf(':');
-      if (colon <= 0) fail(`header= needs "Name: value", got "${truncate(value)}"`);
+      if (problem) fail(`header= ${problem}`);
       else entry.headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
       return;
     }
     default:
       warnings.push(`${where}: option "${key}" is not supported; ignored`);
   }
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// CR, LF and NUL would split or corrupt the request; tabs are allowed.
+const HEADER_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/** Says what is wrong with a "Name: value" header line, or undefined when it is usable. */
+export function headerProblem(line: string): string | undefined {
+  const colon = line.indexOf(':');
+  const name = line.slice(0, Math.max(colon, 0)).trim();
+  if (colon <= 0 || !HEADER_NAME.test(name)) return `must look like "Name: value", got "${truncate(line)}"`;
+  if (HEADER_VALUE_FORBIDDEN.test(line.slice(colon + 1))) return `value of ${name} contains control characters`;
+  return undefined;
 }
 
 function parseChecksum(value: string): Checksum | string {
@@ -149,14 +172,61 @@ function parseChecksum(value: string): Checksum | string {
 
 /** Pulls http(s) URLs out of Markdown, HTML, JSON, CSV or code, keeping their line numbers. */
 function extractUrls(lines: readonly string[], sourceName: string): ListEntry[] {
+  // In CSV and TSV files a comma or tab ends the field, so it ends the URL too.
+  const fieldEnd = /\.(csv|tsv)$/i.test(sourceName) ? /[,\t].*$/ : undefined;
   const entries: ListEntry[] = [];
   lines.forEach((line, index) => {
     for (const match of line.matchAll(URL_IN_TEXT)) {
-      const raw = trimTrailingPunctuation(match[0].replace(/&amp;/g, '&'));
+      const field = fieldEnd ? match[0].replace(fieldEnd, '') : match[0];
+      const raw = trimTrailingPunctuation(field.replace(/&amp;/g, '&'));
       entries.push(makeEntry(raw, sourceName, index + 1));
     }
   });
   return entries;
+}
+
+/**
+ * JSON is parsed so that escapes such as "\/" and "\u0026" are decoded; every string value is
+ * searched for URLs. Returns undefined when the text is not valid JSON (then it is scanned as text).
+ */
+function extractFromJson(text: string, sourceName: string): ListEntry[] | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    return undefined;
+  }
+  const locate = lineLocator(text);
+  const entries: ListEntry[] = [];
+  const visit = (node: unknown): void => {
+    if (typeof node === 'string') {
+      for (const match of node.matchAll(URL_IN_TEXT)) {
+        const raw = trimTrailingPunctuation(match[0]);
+        entries.push(makeEntry(raw, sourceName, locate(raw)));
+      }
+    } else if (Array.isArray(node)) {
+      node.forEach(visit);
+    } else if (node && typeof node === 'object') {
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(value);
+  return entries;
+}
+
+/** Finds the line of each URL in document order, in one pass over the text overall. */
+function lineLocator(text: string): (raw: string) => number {
+  let cursor = 0;
+  let line = 1;
+  return (raw) => {
+    const candidates = [raw, raw.replace(/\//g, '\\/')];
+    const found = candidates.map((c) => text.indexOf(c, cursor)).filter((i) => i >= 0);
+    if (found.length === 0) return line;
+    const index = Math.min(...found);
+    for (let i = cursor; i < index; i++) if (text.charCodeAt(i) === 10) line++;
+    cursor = index;
+    return line;
+  };
 }
 
 /** "see https://x.org/a.png." → without the dot; a closing parenthesis only when unbalanced. */

@@ -18,11 +18,15 @@ const EXTENSION_BY_TYPE: Record<string, string> = {
 /** Makes one path segment safe; never returns "", "." or "..". */
 export function sanitizeFileName(name: string, fallback = 'download'): string {
   let safe = name.normalize('NFC').replace(BIDI_CONTROLS, '').replace(UNSAFE_CHARS, '_');
-  // Windows drops trailing dots and spaces, which would make two names collide.
-  safe = safe.replace(/[. ]+$/, '').trim();
+  safe = withoutTrailingDotsAndSpaces(truncateBytes(safe.trim(), MAX_NAME_BYTES));
   if (safe === '' || /^\.+$/.test(safe)) safe = fallback;
-  if (WINDOWS_DEVICE.test(safe)) safe = `_${safe}`;
-  return truncateBytes(safe, MAX_NAME_BYTES);
+  if (WINDOWS_DEVICE.test(safe)) safe = truncateBytes(`_${safe}`, MAX_NAME_BYTES);
+  return safe;
+}
+
+/** Windows drops trailing dots and spaces, which would make two names collide. */
+function withoutTrailingDotsAndSpaces(name: string): string {
+  return name.replace(/[. ]+$/, '');
 }
 
 /** Cuts the stem (keeping the extension) so the UTF-8 length fits, never splitting a character. */
@@ -30,10 +34,18 @@ export function truncateBytes(name: string, maxBytes: number): string {
   if (Buffer.byteLength(name) <= maxBytes) return name;
   const ext = path.extname(name);
   const keepExt = ext.length > 1 && Buffer.byteLength(ext) <= 16 ? ext : '';
-  let stem = keepExt ? name.slice(0, -keepExt.length) : name;
+  const stem = keepExt ? name.slice(0, -keepExt.length) : name;
   const budget = maxBytes - Buffer.byteLength(keepExt);
-  while (Buffer.byteLength(stem) > budget) stem = Array.from(stem).slice(0, -1).join('');
-  return stem + keepExt;
+  // One pass over the code points, adding up their UTF-8 lengths, so a character is never split.
+  let used = 0;
+  let end = 0;
+  for (const char of stem) {
+    const size = Buffer.byteLength(char);
+    if (used + size > budget) break;
+    used += size;
+    end += char.length;
+  }
+  return stem.slice(0, end) + keepExt;
 }
 
 /** The last path segment of a URL, percent-decoded, or undefined when the path ends in "/". */
@@ -102,7 +114,7 @@ export function listRelativePath(dir: string | undefined, out: string | undefine
 export function resolveInside(root: string, relative: string): string {
   const resolved = path.resolve(root, relative);
   const rel = path.relative(root, resolved);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new Error(`refusing to write outside the target folder: ${relative}`);
   }
   return resolved;

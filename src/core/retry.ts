@@ -12,6 +12,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   const text = Array.isArray(value) ? value[0] : value;
   if (!text) return undefined;
   if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000;
+  // Only an IMF-fixdate-like value is a date; V8's lenient Date.parse reads "1.5" as the year 2001.
+  if (!/\d{1,2}:\d{2}:\d{2}/.test(text) || !/(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

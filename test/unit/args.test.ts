@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { parseCliArgs, UsageError } from '../../src/cli/args';
+
+function usageError(argv: string[], pattern: RegExp): void {
+  assert.throws(() => parseCliArgs(argv), (err: unknown) => {
+    assert.ok(err instanceof UsageError, `expected UsageError, got ${String(err)}`);
+    assert.match(err.message, pattern);
+    return true;
+  }, argv.join(' '));
+}
+
+describe('cli: parseCliArgs', () => {
+  it('has defaults', () => {
+    assert.deepEqual(parseCliArgs(['list.txt']), {
+      lists: ['list.txt'],
+      dir: '.',
+      jobs: 8,
+      perHost: 8,
+      retries: 5,
+      timeoutSeconds: 30,
+      maxSize: undefined,
+      headers: {},
+      onExisting: 'skip',
+      json: false,
+      help: false,
+      version: false,
+    });
+  });
+
+  it('reads every option', () => {
+    const args = parseCliArgs([
+      '--dir', 'out', '--jobs', '16', '--per-host', '2', '--retries', '0', '--timeout', '2.5', '--max-size', '10M',
+      '--header', 'X-Token: abc', '--header', 'Authorization:Basic a:b', '--on-existing', 'rename', '--json', 'a.txt', '-', 'b.md',
+    ]);
+    assert.deepEqual(args, {
+      lists: ['a.txt', '-', 'b.md'],
+      dir: 'out',
+      jobs: 16,
+      perHost: 2,
+      retries: 0,
+      timeoutSeconds: 2.5,
+      maxSize: 10_485_760,
+      headers: { 'X-Token': 'abc', Authorization: 'Basic a:b' },
+      onExisting: 'rename',
+      json: true,
+      help: false,
+      version: false,
+    });
+    assert.equal(parseCliArgs(['--on-existing=overwrite', 'l']).onExisting, 'overwrite');
+  });
+
+  it('--per-host defaults to --jobs', () => {
+    assert.equal(parseCliArgs(['--jobs', '3', 'l']).perHost, 3);
+    assert.equal(parseCliArgs(['--jobs=20', 'l']).perHost, 20);
+  });
+
+  it('--max-size takes 1024-based suffixes', () => {
+    for (const [value, bytes] of [
+      ['500', 500], ['10K', 10_240], ['10k', 10_240], ['10KB', 10_240], ['10KiB', 10_240], ['10M', 10_485_760],
+      ['10MiB', 10_485_760], ['2G', 2_147_483_648], ['2gb', 2_147_483_648],
+    ] as const) {
+      assert.equal(parseCliArgs(['--max-size', value, 'l']).maxSize, bytes, value);
+    }
+  });
+
+  it('bad numbers are usage errors naming the flag', () => {
+    usageError(['--jobs', '0', 'l'], /^--jobs must be a whole number of at least 1, got "0"$/);
+    usageError(['--jobs', 'many', 'l'], /^--jobs .*"many"/);
+    usageError(['--jobs', '1.5', 'l'], /^--jobs /);
+    usageError(['--jobs=-1', 'l'], /^--jobs /);
+    usageError(['--per-host', '0', 'l'], /^--per-host must be a whole number of at least 1, got "0"$/);
+    usageError(['--retries', '-1', 'l'], /--retries/);
+    usageError(['--retries=1.5', 'l'], /^--retries must be a whole number, got "1.5"$/);
+    usageError(['--timeout', '0', 'l'], /^--timeout must be a positive number of seconds, got "0"$/);
+    usageError(['--timeout', 'soon', 'l'], /^--timeout /);
+    usageError(['--timeout=', 'l'], /^--timeout /);
+    usageError(['--max-size', '1.5M', 'l'], /^--max-size must be a number of bytes \(suffix K, M or G allowed\), got "1.5M"$/);
+    usageError(['--max-size', '10T', 'l'], /^--max-size /);
+    usageError(['--on-existing', 'keep', 'l'], /^--on-existing must be skip, overwrite or rename, got "keep"$/);
+  });
+
+  it('unknown options and missing values are usage errors', () => {
+    usageError(['--frobnicate', 'l'], /frobnicate/);
+    usageError(['l', '--dir'], /--dir/);
+    usageError(['--json=yes', 'l'], /--json/);
+  });
+
+  it('no list is a usage error unless --help or --version', () => {
+    usageError([], /^no list file given$/);
+    usageError(['--json'], /^no list file given$/);
+    assert.equal(parseCliArgs(['--help']).help, true);
+    assert.equal(parseCliArgs(['-h']).help, true);
+    assert.equal(parseCliArgs(['--version']).version, true);
+  });
+
+  it('--header must be "Name: value" with a valid token name', () => {
+    assert.deepEqual(parseCliArgs(['--header', '  X-A :  spaced value  ', 'l']).headers, { 'X-A': 'spaced value' });
+    assert.deepEqual(parseCliArgs(['--header', 'X-Empty:', 'l']).headers, { 'X-Empty': '' });
+    for (const bad of ['NoColon', ': value', 'Bad Name: x', 'X(1): y', 'Ünï: x']) {
+      usageError(['--header', bad, 'l'], /^--header must look like "Name: value", got /);
+    }
+  });
+
+  // Regression: control characters in the value (CR/LF, NUL) are accepted and only fail later, per request.
+  it('--header rejects CR, LF and NUL in the value', () => {
+    for (const bad of ['X-A: a\r\nInjected: b', 'X-A: a\nb', 'X-A: a\u0000b']) {
+      usageError(['--header', bad, 'l'], /--header/);
+    }
+  });
+});
