@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
   process.off('SIGINT', onSigint);
   await batch.dispose();
   display.finish(result.stats);
-  if (args.json) await writeJsonReport(process.stdout, result.items, (item) => displayPath(args.dir, item));
+  if (args.json) await writeJsonReport(process.stdout, batch.snapshots(), (item) => displayPath(args.dir, item));
   return result.stats.failed + result.stats.cancelled > 0 ? EXIT_FAILED : EXIT_OK;
 }
 

@@ -20,15 +20,22 @@ export function reportItem(item: ItemSnapshot, path: string | null): ReportItem 
 
 export async function writeJsonReport(
   out: NodeJS.WritableStream,
-  items: readonly ItemSnapshot[],
+  items: Iterable<ItemSnapshot>,
   pathOf: (item: ItemSnapshot) => string | null,
 ): Promise<void> {
   const SLICE = 1000;
-  await write(out, '{"items":[');
-  for (let start = 0; start < items.length; start += SLICE) {
-    const slice = items.slice(start, start + SLICE).map((item) => JSON.stringify(reportItem(item, pathOf(item))));
-    await write(out, (start > 0 ? ',' : '') + slice.join(','));
+  let slice: string[] = [];
+  let first = true;
+  const flush = async () => {
+    await write(out, (first ? '{"items":[' : ',') + slice.join(','));
+    first = false;
+    slice = [];
+  };
+  for (const item of items) {
+    slice.push(JSON.stringify(reportItem(item, pathOf(item))));
+    if (slice.length === SLICE) await flush();
   }
+  if (slice.length > 0 || first) await flush();
   await write(out, ']}\n');
 }
 

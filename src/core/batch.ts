@@ -1,19 +1,21 @@
 // A batch owns its items and their state: it schedules them (global and per-host limits),
 // reports coalesced progress, and takes cancel and retry requests.
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { Dispatcher } from 'undici';
 import { downloadItem, type DownloadContext } from './download';
 import { TargetFolder } from './folders';
 import { createDispatcher } from './http';
 import { Item } from './item';
 import { NameAllocator } from './nameAllocator';
+import { entrySource } from './listParser';
 import { listRelativePath, nameFromHost, nameFromUrl } from './naming';
 import { ProgressReporter } from './progress';
+import { Scheduler } from './scheduler';
 import { DEFAULT_OPTIONS, FINISHED_STATES, type BatchStats, type BatchUpdate, type DownloadOptions, type ItemSnapshot, type ItemState, type ListEntry, type LogLevel } from './types';
 
 export interface BatchResult {
   stats: BatchStats;
-  items: ItemSnapshot[];
+  /** Every item's final state, built on first access (a 100,000-item list need not pay for it). */
+  readonly items: ItemSnapshot[];
 }
 
 export class Batch {
@@ -21,17 +23,16 @@ export class Batch {
   private readonly items: Item[];
   private readonly reporter: ProgressReporter;
   private readonly names = new NameAllocator();
-  private readonly globalLimit: LimitFunction;
-  private readonly hostLimits = new Map<string, LimitFunction>();
+  private readonly scheduler: Scheduler<Item>;
   private readonly controller = new AbortController();
   private dispatcher: Dispatcher | undefined;
   private target: Promise<TargetFolder> | undefined;
-  private running = new Set<Promise<void>>();
+  private context: Promise<DownloadContext> | undefined;
 
   constructor(entries: readonly ListEntry[], options: Partial<DownloadOptions> & Pick<DownloadOptions, 'targetDir'>) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
     this.reporter = new ProgressReporter(this.options.progressIntervalMs);
-    this.globalLimit = pLimit(this.options.jobs);
+    this.scheduler = new Scheduler(this.options.jobs, this.options.perHost, (item) => this.runItem(item));
     this.items = entries.map((entry, index) => new Item(index, entry));
     // Names are reserved in list order, so "report (1).pdf" is always the second one listed.
     for (const item of this.items) {
@@ -48,6 +49,11 @@ export class Batch {
     return this.items.map((item) => item.snapshot());
   }
 
+  /** Snapshots one at a time, for reports over very long lists. */
+  *snapshots(): IterableIterator<ItemSnapshot> {
+    for (const item of this.items) yield item.snapshot();
+  }
+
   stats(): BatchStats {
     return this.reporter.stats();
   }
@@ -55,9 +61,17 @@ export class Batch {
   /** Downloads every queued item; resolves when all are finished. Never rejects for an item. */
   async run(): Promise<BatchResult> {
     (await this.target?.catch(() => undefined))?.forgetListings();
+    const batchSnapshot = () => this.snapshot();
     this.schedule(this.items.filter((item) => item.state === 'queued'));
     await this.settled();
-    return { stats: this.stats(), items: this.snapshot() };
+    const stats = this.stats();
+    let items: ItemSnapshot[] | undefined;
+    return {
+      stats,
+      get items() {
+        return (items ??= batchSnapshot());
+      },
+    };
   }
 
   /** Cancels the whole batch: running items keep resumable `.part` files. */
@@ -92,26 +106,19 @@ export class Batch {
   }
 
   private async settled(): Promise<void> {
-    while (this.running.size > 0) await Promise.all(this.running);
+    await this.scheduler.idle();
     this.reporter.flush(true);
   }
 
   private schedule(items: Item[]): void {
-    if (items.length === 0) return;
-    const ctx = this.context();
-    for (const item of items) {
-      const hostLimit = this.hostLimit(item.host);
-      // Host limit outside the global one: an item waiting for its host holds no global slot.
-      const task = hostLimit(() => this.globalLimit(() => this.runItem(item, ctx)));
-      this.running.add(task);
-      void task.finally(() => this.running.delete(task));
-    }
+    for (const item of items) this.scheduler.add(item, item.host);
   }
 
-  private async runItem(item: Item, ctxPromise: Promise<DownloadContext>): Promise<void> {
+  private async runItem(item: Item): Promise<void> {
     if (this.controller.signal.aborted) item.controller.abort();
     try {
-      await downloadItem(item, await ctxPromise);
+      this.context ??= this.createContext();
+      await downloadItem(item, await this.context);
     } catch (err) {
       // Setting up the target folder failed: every item reports it.
       item.error = (err as Error).message;
@@ -119,16 +126,7 @@ export class Batch {
     }
   }
 
-  private hostLimit(host: string): LimitFunction {
-    let limit = this.hostLimits.get(host);
-    if (!limit) {
-      limit = pLimit(this.options.perHost);
-      this.hostLimits.set(host, limit);
-    }
-    return limit;
-  }
-
-  private context(): Promise<DownloadContext> {
+  private createContext(): Promise<DownloadContext> {
     this.target ??= TargetFolder.create(this.options.targetDir);
     this.dispatcher ??= createDispatcher(this.options);
     const dispatcher = this.dispatcher;
@@ -148,14 +146,14 @@ export class Batch {
     if (!entry.url) {
       item.error = entry.error;
       this.setState(item, 'failed');
-      this.log('error', item, `failed ${entry.source}: ${entry.error}`);
+      this.log('error', item, `failed ${entrySource(entry)}: ${entry.error}`);
       return;
     }
     const relative = listRelativePath(entry.dir, entry.out, nameFromUrl(entry.url) ?? nameFromHost(entry.url));
     if (typeof relative !== 'string') {
       item.error = `line ${entry.line}: ${relative.error}`;
       this.setState(item, 'failed');
-      this.log('error', item, `failed ${entry.source}: ${relative.error}`);
+      this.log('error', item, `failed ${entrySource(entry)}: ${relative.error}`);
       return;
     }
     item.relativePath = this.names.reserve(relative, item.id);

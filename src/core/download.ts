@@ -94,8 +94,12 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
   const signal = item.controller.signal;
   const partPath = ctx.target.resolve(item.relativePath!) + '.part';
   await ctx.target.ensureParent(partPath);
-  const resume = item.resume ?? (await ctx.target.exists(partPath) ? await readResumeState(partPath, item.url) : undefined);
-  if (resume) item.resumeRecordOnDisk = true;
+  if (!item.resume && (await ctx.target.exists(partPath))) {
+    // A `.part` from an earlier run: continue it, and keep it if this attempt fails too.
+    item.resume = await readResumeState(partPath, item.url);
+    item.resumeRecordOnDisk = item.resume !== undefined;
+  }
+  const resume = item.resume;
   const rangeHeaders: Record<string, string> = {};
   if (resume) {
     rangeHeaders.range = `bytes=${resume.size}-`;

@@ -57,7 +57,12 @@ export function toDownloadError(err: unknown, received = 0): DownloadError | Can
   if (code && NETWORK_MESSAGES[code]) {
     return new DownloadError(`${NETWORK_MESSAGES[code]}${after}`, !NOT_RETRYABLE.has(code));
   }
-  if (code?.startsWith('HPE_')) return new DownloadError(`malformed HTTP response (${code})${after}`, true);
+  if (e?.name === 'HTTPParserError' && /EOF/i.test(e.message ?? '')) {
+    return new DownloadError(`connection closed before the body was complete${after}`, true);
+  }
+  if (code?.startsWith('HPE_') || e?.name === 'HTTPParserError') {
+    return new DownloadError(`malformed HTTP response (${code ?? e.message})${after}`, true);
+  }
   if (code && /^E[A-Z]+$/.test(code) && isFileSystemCode(code)) {
     return new DownloadError(`file error: ${e.message ?? code}`, false);
   }

@@ -1,6 +1,7 @@
 // The engine's own record of one download. Only the engine mutates it; front ends get snapshots.
 import type { ItemSnapshot, ItemState, ListEntry } from './types';
 import type { ResumeState } from './partFile';
+import { entrySource } from './listParser';
 
 export class Item {
   state: ItemState = 'queued';
@@ -49,7 +50,7 @@ export class Item {
     return {
       id: this.id,
       url: this.url,
-      source: this.entry.source,
+      source: entrySource(this.entry),
       state: this.state,
       relativePath: this.finalRelativePath ?? this.relativePath,
       bytes: this.bytes,

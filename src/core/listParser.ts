@@ -85,11 +85,17 @@ function parsePlainList(lines: readonly string[], sourceName: string, warnings: 
 }
 
 function makeEntry(raw: string, sourceName: string, line: number): ListEntry {
-  const entry: ListEntry = { source: `${sourceName}:${line}`, line, raw, headers: {} };
+  const entry: ListEntry = { file: sourceName, line, raw };
   const checked = checkUrl(raw);
   if (typeof checked === 'string') entry.error = `line ${line}: ${checked}`;
-  else entry.url = checked.href;
+  // Reuse the list's own string when it is already normal: 100,000 entries, half the memory.
+  else entry.url = checked.href === raw ? raw : checked.href;
   return entry;
+}
+
+/** "assets.txt:12": where an entry was written. */
+export function entrySource(entry: Pick<ListEntry, 'file' | 'line'>): string {
+  return `${entry.file}:${entry.line}`;
 }
 
 /** Returns the parsed URL or a message saying why it cannot be downloaded. */
@@ -137,7 +143,7 @@ function applyOption(entry: ListEntry, option: string, where: string, warnings: 
       const problem = headerProblem(value);
       const colon = value.indexOf(':');
       if (problem) fail(`header= ${problem}`);
-      else entry.headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
+      else (entry.headers ??= {})[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
       return;
     }
     default:
@@ -264,7 +270,7 @@ function dropDuplicates(entries: ListEntry[], warnings: string[]): ListEntry[] {
       firstSeen.set(entry.url, entry);
       return true;
     }
-    warnings.push(`${entry.source}: ${entry.url} is already listed at ${earlier.source}; fetched once`);
+    warnings.push(`${entrySource(entry)}: ${entry.url} is already listed at ${entrySource(earlier)}; fetched once`);
     return false;
   });
 }

@@ -35,9 +35,17 @@ export class NameAllocator {
     }
   }
 
+  /**
+   * Free when nobody else holds the name, nor a name whose temporary files would be this one
+   * ("notes" downloads through "notes.part", so "notes.part" and "notes" exclude each other).
+   */
   isFree(name: string, owner: number): boolean {
-    const current = this.owners.get(keyOf(name));
-    return current === undefined || current === owner;
+    const key = keyOf(name);
+    const stem = key.replace(/\.part(\.meta)?$/, '');
+    return [key, stem, `${key}.part`, `${key}.part.meta`].every((k) => {
+      const current = this.owners.get(k);
+      return current === undefined || current === owner;
+    });
   }
 
   release(name: string, owner: number): void {

@@ -87,8 +87,16 @@ export function writeBody(body: Exchange, target: PartTarget, onChunk: (chunk: B
     const fail = (err: unknown) => {
       if (failure !== undefined) return;
       failure = err;
-      pending = [];
       body.abort(err instanceof Error ? err : new Error(String(err)));
+      // A small body still in memory is kept on disk, so a retry or a later run can resume it.
+      if (fd === undefined && !opening && pending.length > 0) {
+        try {
+          writeAllSync();
+        } catch {
+          // the failure being reported matters more than this one
+        }
+      }
+      pending = [];
       settle();
     };
     const flush = () => {
@@ -121,19 +129,13 @@ export function writeBody(body: Exchange, target: PartTarget, onChunk: (chunk: B
       });
     };
     const writeAllSync = () => {
+      const handle = fs.openSync(target.path, flags, 0o644);
       try {
-        const handle = fs.openSync(target.path, flags, 0o644);
-        try {
-          offset += writevAllSync(handle, pending, offset);
-        } finally {
-          fs.closeSync(handle);
-        }
-        pending = [];
-        resolve(offset - target.position);
-      } catch (err) {
-        failure = err;
-        reject(err);
+        offset += writevAllSync(handle, pending, offset);
+      } finally {
+        fs.closeSync(handle);
       }
+      pending = [];
     };
 
     body.consume({
@@ -159,8 +161,14 @@ export function writeBody(body: Exchange, target: PartTarget, onChunk: (chunk: B
       onEnd() {
         ended = true;
         if (failure !== undefined) return;
-        if (fd === undefined && !opening) writeAllSync();
-        else flush();
+        if (fd !== undefined || opening) return flush();
+        try {
+          writeAllSync();
+          resolve(offset - target.position);
+        } catch (err) {
+          failure = err;
+          reject(err);
+        }
       },
       onError: fail,
     });

@@ -30,10 +30,12 @@ export class ProgressReporter {
     return () => this.listeners.delete(listener);
   }
 
-  /** Registers a new item in the counters (it starts queued). */
+  /**
+   * Registers a new item in the counters. Queued items are not sent as changes: a front end reads
+   * the initial list once (Batch.snapshot), so a 100,000-item list does not make one huge update.
+   */
   added(item: Item): void {
     this.counts[item.state]++;
-    this.markDirty(item);
   }
 
   stateChanged(item: Item, from: ItemState): void {

@@ -10,8 +10,8 @@ export interface Checksum {
 
 /** One usable or unusable entry of a URL list, in list order. */
 export interface ListEntry {
-  /** Where the entry came from, e.g. "assets.txt:12" or "<stdin>:3". */
-  source: string;
+  /** The list it came from, e.g. "assets.txt" or "<stdin>" (one shared string per list). */
+  file: string;
   line: number;
   /** The URL as written (for display even when it is malformed). */
   raw: string;
@@ -22,7 +22,8 @@ export interface ListEntry {
   /** Sub-folder of the target folder (aria2 `dir=`). */
   dir?: string;
   checksum?: Checksum;
-  headers: Record<string, string>;
+  /** Per-entry request headers (aria2 `header=`); absent when there are none. */
+  headers?: Record<string, string>;
   /** Why the line cannot be used; the entry becomes a failed item. */
   error?: string;
 }

@@ -220,14 +220,16 @@ export function sequence(...routes: Route[]): Route {
 export type CutOff = 'destroy' | 'reset' | 'end' | 'stall';
 
 /**
- * The full headers (Content-Length of all of `body`) and the first `sentBytes` of `body`, then:
+ * The full headers (Content-Length of all of `body`, unless options.chunked) and the first
+ * `sentBytes` of `body`, then:
  * 'destroy' (socket.destroy(): the connection closes under the response), 'reset' (a TCP RST,
  * which may also discard bytes the client has not read yet), 'end' (a half-close: a truncated
  * body) or 'stall' (nothing more; the connection stays open until the server closes).
  */
 export function partialBody(body: Buffer, sentBytes: number, then: CutOff, options: ServeOptions = {}): Route {
   return (_req, res) => {
-    res.writeHead(200, { ...baseHeaders(options), 'content-length': body.length });
+    // With options.chunked there is no Content-Length: only the missing last chunk tells.
+    res.writeHead(200, options.chunked ? baseHeaders(options) : { ...baseHeaders(options), 'content-length': body.length });
     if (sentBytes === 0) res.flushHeaders();
     else res.write(body.subarray(0, sentBytes));
     if (then === 'stall') return;
@@ -237,6 +239,26 @@ export function partialBody(body: Buffer, sentBytes: number, then: CutOff, optio
       else if (then === 'destroy') res.socket?.destroy();
       else res.socket?.end();
     });
+  };
+}
+
+/**
+ * A chunked body sent `chunkSize` bytes at a time, one chunk every `intervalMs` (so the client
+ * reads them one by one), then properly ended.
+ */
+export function trickle(body: Buffer, chunkSize: number, intervalMs: number, options: ServeOptions = {}): Route {
+  return (_req, res, ctx) => {
+    res.writeHead(200, baseHeaders(options));
+    const send = (offset: number) => {
+      if (res.destroyed) return;
+      if (offset >= body.length) {
+        res.end();
+        return;
+      }
+      res.write(body.subarray(offset, offset + chunkSize));
+      ctx.later(intervalMs, () => send(offset + chunkSize));
+    };
+    send(0);
   };
 }
 

@@ -14,8 +14,8 @@ describe('listParser: plain lists', () => {
     assert.equal(list.format, 'list');
     assert.deepEqual(list.warnings, []);
     assert.deepEqual(list.entries, [
-      { source: 'assets.txt:3', line: 3, raw: 'https://a.example/1.png', url: 'https://a.example/1.png', headers: {} },
-      { source: 'assets.txt:6', line: 6, raw: 'https://a.example/2.png', url: 'https://a.example/2.png', headers: {} },
+      { file: 'assets.txt', line: 3, raw: 'https://a.example/1.png', url: 'https://a.example/1.png' },
+      { file: 'assets.txt', line: 6, raw: 'https://a.example/2.png', url: 'https://a.example/2.png' },
     ]);
   });
 
@@ -93,7 +93,7 @@ describe('listParser: aria2 input-file options', () => {
     assert.equal(list.format, 'list');
     assert.deepEqual(list.warnings, []);
     assert.deepEqual(list.entries[0], {
-      source: 'in.aria2:1',
+      file: 'in.aria2',
       line: 1,
       raw: 'https://a.example/file?id=1',
       url: 'https://a.example/file?id=1',
@@ -102,7 +102,7 @@ describe('listParser: aria2 input-file options', () => {
       checksum: { algorithm: 'sha-256', hex: SHA256 },
       headers: { Authorization: 'Bearer a:b', 'X-Trace': '42' },
     });
-    assert.deepEqual(list.entries[1], { source: 'in.aria2:7', line: 7, raw: 'https://a.example/other.bin', url: 'https://a.example/other.bin', headers: {} });
+    assert.deepEqual(list.entries[1], { file: 'in.aria2', line: 7, raw: 'https://a.example/other.bin', url: 'https://a.example/other.bin' });
   });
 
   for (const [written, algorithm, hex] of [
@@ -172,7 +172,7 @@ describe('listParser: mergeLists', () => {
     const b = parseList('https://a.example/z\nhttps://a.example/x\n', { sourceName: 'b.txt' });
     const merged = mergeLists([a, b]);
     assert.equal(merged.format, 'list');
-    assert.deepEqual(merged.entries.map((e) => [e.source, e.url]), [
+    assert.deepEqual(merged.entries.map((e) => [`${e.file}:${e.line}`, e.url]), [
       ['a.txt:1', 'https://a.example/x'],
       ['a.txt:3', 'https://a.example/y'],
       ['b.txt:1', 'https://a.example/z'],
@@ -227,7 +227,7 @@ describe('listParser: URLs in text', () => {
     const text = '# Title\n\n![logo](http://a.example/y.png) and <https://b.example/z>\n* **https://c.example/bold**\n';
     const list = parseList(text, { sourceName: 'README.md' });
     assert.equal(list.format, 'text');
-    assert.deepEqual(list.entries.map((e) => [e.source, e.url]), [
+    assert.deepEqual(list.entries.map((e) => [`${e.file}:${e.line}`, e.url]), [
       ['README.md:3', 'http://a.example/y.png'],
       ['README.md:3', 'https://b.example/z'],
       ['README.md:4', 'https://c.example/bold'],

@@ -4,7 +4,7 @@ import { ProgressReporter } from '../../src/core/progress';
 import type { BatchUpdate, ItemState } from '../../src/core/types';
 
 function makeItem(id: number): Item {
-  return new Item(id, { source: `l.txt:${id}`, line: id, raw: `https://a.example/${id}`, url: `https://a.example/${id}`, headers: {} });
+  return new Item(id, { file: 'l.txt', line: id, raw: `https://a.example/${id}`, url: `https://a.example/${id}` });
 }
 
 function move(reporter: ProgressReporter, item: Item, to: ItemState): void {
@@ -86,7 +86,8 @@ describe('ProgressReporter', () => {
     items.forEach((item) => reporter.added(item));
     reporter.flush();
     assert.equal(updates.length, 1);
-    assert.equal(updates[0].changed.length, 3);
+    assert.equal(updates[0].changed.length, 0, 'queued items are read with Batch.snapshot, not sent as changes');
+    assert.equal(updates[0].stats.queued, 3);
     move(reporter, items[1], 'active');
     await wait(80);
     assert.equal(updates.length, 2);
