@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // asset-fetch: the headless front end of the engine, for CI and benchmarks.
+import './cli/v8Flags';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Batch, mergeLists, parseList, VERSION, type ParsedList } from './core';

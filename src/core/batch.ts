@@ -24,7 +24,8 @@ export class Batch {
   private readonly reporter: ProgressReporter;
   private readonly names = new NameAllocator();
   private readonly scheduler: Scheduler<Item>;
-  private readonly controller = new AbortController();
+  /** Aborted by cancel(); replaced when failed or cancelled items are retried. */
+  private controller = new AbortController();
   private dispatcher: Dispatcher | undefined;
   private target: Promise<TargetFolder> | undefined;
   private context: Promise<DownloadContext> | undefined;
@@ -88,7 +89,8 @@ export class Batch {
   /** Queues failed or cancelled items again (all of them when `ids` is omitted); resumes `.part` files. */
   retry(ids?: readonly number[]): Promise<BatchResult> {
     const candidates = ids ? ids.map((id) => this.items[id]).filter(Boolean) : this.items;
-    const again = candidates.filter((item) => (item.state === 'failed' || item.state === 'cancelled') && item.entry.url);
+    const again = candidates.filter((item) => (item.state === 'failed' || item.state === 'cancelled') && item.relativePath !== undefined);
+    if (this.controller.signal.aborted) this.controller = new AbortController();
     for (const item of again) {
       item.resetController();
       item.error = undefined;
@@ -123,6 +125,8 @@ export class Batch {
       // Setting up the target folder failed: every item reports it.
       item.error = (err as Error).message;
       this.setState(item, 'failed');
+    } finally {
+      item.resetController(); // a finished item needs none; 100,000 of them add up
     }
   }
 
@@ -167,16 +171,11 @@ export class Batch {
     this.progressed(item);
   }
 
-  /** Tracks the byte counters between two calls for the same item. */
-  private readonly reported = new WeakMap<Item, { bytes: number; total: number }>();
-
   private progressed(item: Item): void {
-    const last = this.reported.get(item) ?? { bytes: 0, total: 0 };
     const total = item.total ?? 0;
-    this.reporter.bytesChanged(item, item.bytes - last.bytes, total - last.total);
-    last.bytes = item.bytes;
-    last.total = total;
-    this.reported.set(item, last);
+    this.reporter.bytesChanged(item, item.bytes - item.countedBytes, total - item.countedTotal);
+    item.countedBytes = item.bytes;
+    item.countedTotal = total;
   }
 
   private log(level: LogLevel, item: Item, message: string): void {

@@ -9,7 +9,7 @@ import { getFollowingRedirects, type Response } from './http';
 import type { Item } from './item';
 import type { NameAllocator } from './nameAllocator';
 import { nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
-import { metaPathOf, readResumeState, removePartFiles, writeBody, writeResumeRecord, type ResumeRecord, type ResumeState } from './partFile';
+import { metaPathOf, PartFile, readResumeState, removePartFiles, writeResumeRecord, type ResumeRecord, type ResumeState } from './partFile';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs, sleep } from './retry';
 import type { TargetFolder } from './folders';
 import type { DownloadOptions, ItemState, LogLevel } from './types';
@@ -31,10 +31,13 @@ export interface DownloadContext {
 /** Runs an item to a finished state. Never throws: failures end up in item.error. */
 export async function downloadItem(item: Item, ctx: DownloadContext): Promise<void> {
   const signal = item.controller.signal;
+  // Only a `.part` this run has written to is this run's to keep or remove.
+  let touchedPart = false;
   try {
     if (signal.aborted) throw new CancelledError();
     if (await handleExistingFile(item, ctx)) return;
     for (let attempt = 1; ; attempt++) {
+      touchedPart = true;
       item.attempts = attempt;
       ctx.setState(item, 'active');
       let received = 0;
@@ -60,7 +63,7 @@ export async function downloadItem(item: Item, ctx: DownloadContext): Promise<vo
     }
   } catch (err) {
     const error = toDownloadError(err);
-    await leavePartFile(item, ctx);
+    if (touchedPart) await leavePartFile(item, ctx);
     item.error = error.message;
     ctx.setState(item, error instanceof CancelledError ? 'cancelled' : 'failed');
     if (!(error instanceof CancelledError)) ctx.log('error', item, `failed ${item.url}: ${error.message}`);
@@ -91,7 +94,6 @@ async function handleExistingFile(item: Item, ctx: DownloadContext): Promise<boo
 }
 
 async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: number) => void): Promise<'ok' | 'skipped'> {
-  const signal = item.controller.signal;
   const partPath = ctx.target.resolve(item.relativePath!) + '.part';
   await ctx.target.ensureParent(partPath);
   if (!item.resume && (await ctx.target.exists(partPath))) {
@@ -106,18 +108,34 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
     rangeHeaders['if-range'] = resume.etag ?? resume.lastModified!;
   }
   const userHeaders = { 'user-agent': USER_AGENT, ...ctx.options.headers, ...item.entry.headers };
-  const response = await getFollowingRedirects(ctx.dispatcher, item.url, userHeaders, rangeHeaders, signal);
+  const part = PartFile.open(partPath, resume !== undefined);
+  try {
+    const response = await getFollowingRedirects(ctx.dispatcher, item.url, userHeaders, rangeHeaders, item.controller.signal);
+    return await receive(item, ctx, part, response, onReceived);
+  } finally {
+    await part.close();
+  }
+}
+
+/** Handles one response: status, size limit, naming, body, length check, checksum, rename. */
+async function receive(item: Item, ctx: DownloadContext, part: PartFile, response: Response, onReceived: (n: number) => void): Promise<'ok' | 'skipped'> {
   const { statusCode, headers, exchange } = response;
+  const resume = item.resume;
+  const removePart = async () => {
+    await part.close(); // Windows cannot remove or rename an open file
+    await removePartFiles(part.path);
+  };
 
   if (statusCode === 416 && resume) {
     await exchange.discard();
     const total = Number(/\/(\d+)\s*$/.exec(headerValue(headers, 'content-range') ?? '')?.[1]);
     if (total === resume.size) {
-      await finish(item, ctx, partPath, resume.size, undefined);
+      await part.close();
+      await finish(item, ctx, part.path, resume.size, undefined);
       return 'ok';
     }
     item.resume = undefined;
-    await removePartFiles(partPath);
+    await removePart();
     throw new DownloadError('server refused to resume (HTTP 416); starting over', true);
   }
   if (statusCode < 200 || statusCode >= 300) {
@@ -127,16 +145,18 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
   }
 
   const offset = statusCode === 206 && resume ? rangeStart(response, resume) : 0;
+  if (offset === 0 && resume) await part.truncate(); // the server sent the whole file after all
   const total = expectedTotal(response, offset);
   const maxSize = ctx.options.maxSize;
   if (maxSize !== undefined && total !== undefined && total > maxSize) {
     await exchange.discard();
-    await removePartFiles(partPath);
+    item.resume = undefined;
+    await removePart();
     throw new DownloadError(`file is ${formatBytes(total)}, over the size limit of ${formatBytes(maxSize)}`, false);
   }
   if ((await chooseFinalName(item, ctx, response)) === 'skipped') {
     await exchange.discard();
-    await removePartFiles(partPath);
+    await removePart();
     return 'skipped';
   }
 
@@ -149,17 +169,16 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
     total,
   };
   if ((total === undefined || total >= RECORD_UP_FRONT_BYTES) && (record.etag || record.lastModified)) {
-    await writeResumeRecord(partPath, record);
+    await writeResumeRecord(part.path, record);
     item.resumeRecordOnDisk = true;
   }
 
-  const hash = item.entry.checksum ? await hashOfPrefix(item.entry.checksum.algorithm, partPath, offset) : undefined;
+  const hash = item.entry.checksum ? await hashOfPrefix(item.entry.checksum.algorithm, part.path, offset) : undefined;
   item.bytes = offset;
   item.total = total;
   ctx.progressed(item);
-  let writeError: unknown;
   try {
-    await writeBody(exchange, { path: partPath, position: offset }, (chunk) => {
+    await part.writeBody(exchange, offset, (chunk) => {
       item.bytes += chunk.length;
       onReceived(chunk.length);
       if (maxSize !== undefined && item.bytes > maxSize) {
@@ -169,24 +188,22 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
       ctx.progressed(item);
     });
   } catch (err) {
-    writeError = err;
-  }
-  if (writeError instanceof DownloadError && !writeError.retryable) {
-    item.resume = undefined;
-    await removePartFiles(partPath);
-    throw writeError;
-  }
-  if (writeError) {
+    if (err instanceof DownloadError && !err.retryable) {
+      item.resume = undefined;
+      await removePart();
+      throw err;
+    }
     // Chunks still in memory when the connection broke were not written: trust the file's size.
-    item.bytes = await fs.promises.stat(partPath).then((st) => st.size, () => 0);
+    item.bytes = await fs.promises.stat(part.path).then((st) => st.size, () => 0);
     item.resume = resumable(record, item.bytes);
-    throw writeError;
+    throw err;
   }
   item.resume = resumable(record, item.bytes);
   if (total !== undefined && item.bytes !== total) {
     throw new DownloadError(`body ended after ${formatBytes(item.bytes)} of ${formatBytes(total)}`, true);
   }
-  await finish(item, ctx, partPath, item.bytes, hash);
+  await part.close();
+  await finish(item, ctx, part.path, item.bytes, hash);
   return 'ok';
 }
 
@@ -287,7 +304,7 @@ async function leavePartFile(item: Item, ctx: DownloadContext): Promise<void> {
   const partPath = ctx.target.resolve(item.relativePath) + '.part';
   try {
     if (item.resume) {
-      const { size: _size, ...record } = item.resume;
+      const { size, ...record } = item.resume;
       await writeResumeRecord(partPath, record);
       item.resumeRecordOnDisk = true;
     } else {

@@ -21,6 +21,9 @@ export class Item {
   private abortController: AbortController | undefined;
   /** Bytes at the previous progress flush, for the speed estimate. */
   bytesAtLastFlush = 0;
+  /** What the batch totals already include of this item's bytes and total. */
+  countedBytes = 0;
+  countedTotal = 0;
 
   constructor(
     readonly id: number,

@@ -39,140 +39,146 @@ export async function removePartFiles(partPath: string): Promise<void> {
 
 /** Bytes buffered before the connection is paused; bounds memory whatever the file size. */
 const MAX_PENDING_BYTES = 4 * 1024 * 1024;
-/** Bodies that end before this many bytes are written in one synchronous open/write/close. */
-const SMALL_BODY_BYTES = 1024 * 1024;
-const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0);
-const CONTINUE_FLAGS = fs.constants.O_WRONLY | (fs.constants.O_NOFOLLOW ?? 0);
-
-/** Where a body goes: a `.part` file, written from `position` (0 truncates it). */
-export interface PartTarget {
-  path: string;
-  position: number;
-}
+/** Below this, buffered bytes wait for more (or the end) instead of costing an async write each. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | NOFOLLOW;
+const CONTINUE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | NOFOLLOW;
 
 /**
- * Streams a response body into the `.part` file and resolves with the bytes written.
- *
- * Small files dominate asset lists and each thread-pool round trip costs more than the write
- * itself, so a body that ends within SMALL_BODY_BYTES is written with one synchronous
- * open/writev/close. Larger bodies are written asynchronously with batched writev calls while the
- * next chunks arrive; the connection is paused when MAX_PENDING_BYTES are waiting for the disk.
- * `onChunk` sees every chunk in order before it is written and may throw to stop the download.
+ * A `.part` file. It is opened on a thread-pool thread as soon as the request is sent, so creating
+ * the file (the slowest step for small files) overlaps the network wait instead of following it.
  */
-export function writeBody(body: Exchange, target: PartTarget, onChunk: (chunk: Buffer) => void): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const flags = target.position > 0 ? CONTINUE_FLAGS : CREATE_FLAGS;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let fd: number | undefined;
-    let opening = false;
-    let writing = false;
-    let ended = false;
-    let failure: unknown;
-    let paused = false;
-    let offset = target.position;
+export class PartFile {
+  private fd: number | undefined;
+  private readonly opened: Promise<number>;
 
-    const settle = () => {
-      if (writing || opening) return; // the file must be idle before it is closed
-      if (failure === undefined && !(ended && pending.length === 0)) return;
-      const done = () => (failure !== undefined ? reject(failure) : resolve(offset - target.position));
-      if (fd === undefined) return done();
-      const closing = fd;
-      fd = undefined;
-      fs.close(closing, (err) => {
-        if (err && failure === undefined) failure = err;
-        done();
-      });
-    };
-    const fail = (err: unknown) => {
-      if (failure !== undefined) return;
-      failure = err;
-      body.abort(err instanceof Error ? err : new Error(String(err)));
-      // A small body still in memory is kept on disk, so a retry or a later run can resume it.
-      if (fd === undefined && !opening && pending.length > 0) {
-        try {
-          writeAllSync();
-        } catch {
-          // the failure being reported matters more than this one
-        }
-      }
-      pending = [];
-      settle();
-    };
-    const flush = () => {
-      if (writing || opening || failure !== undefined || fd === undefined || pending.length === 0) return settle();
-      const buffers = pending;
-      const bytes = pendingBytes;
-      pending = [];
-      pendingBytes = 0;
-      writing = true;
-      fs.writev(fd, buffers, offset, (err, written) => {
-        writing = false;
-        if (err) return fail(err);
-        if (written !== bytes) return fail(new Error(`short write: ${written} of ${bytes} bytes (disk full?)`));
-        offset += written;
-        if (paused) {
-          paused = false;
-          body.resume();
-        }
-        flush();
-      });
-    };
-    const openAsync = () => {
-      opening = true;
-      fs.open(target.path, flags, 0o644, (err, opened) => {
-        opening = false;
-        if (err) return fail(err);
-        fd = opened;
-        if (failure !== undefined) return settle();
-        flush();
-      });
-    };
-    const writeAllSync = () => {
-      const handle = fs.openSync(target.path, flags, 0o644);
-      try {
-        offset += writevAllSync(handle, pending, offset);
-      } finally {
-        fs.closeSync(handle);
-      }
-      pending = [];
-    };
+  private constructor(
+    readonly path: string,
+    continuing: boolean,
+  ) {
+    this.opened = new Promise((resolve, reject) =>
+      fs.open(path, continuing ? CONTINUE_FLAGS : CREATE_FLAGS, 0o644, (err, fd) => (err ? reject(err) : resolve((this.fd = fd)))),
+    );
+    this.opened.catch(() => undefined); // reported by whoever writes; a discarded file may fail quietly
+  }
 
-    body.consume({
-      onData(chunk) {
+  /** Starts opening `path`: truncated for a fresh download, kept when continuing one. */
+  static open(path: string, continuing: boolean): PartFile {
+    return new PartFile(path, continuing);
+  }
+
+  /** Empties the file (the server ignored our Range request and sends everything). */
+  async truncate(): Promise<void> {
+    fs.ftruncateSync(await this.opened, 0);
+  }
+
+  /** Closes the file; the caller renames or removes it. */
+  async close(): Promise<void> {
+    const fd = await this.opened.catch(() => undefined);
+    if (fd !== undefined && this.fd !== undefined) {
+      this.fd = undefined;
+      fs.closeSync(fd);
+    }
+  }
+
+  /**
+   * Streams a response body into the file from `position`; resolves with the bytes written.
+   * Bodies that end within WRITE_BATCH_BYTES are written with one synchronous writev (a thread-pool
+   * round trip costs more than writing 16 KB). Larger ones are written with batched asynchronous
+   * writev calls while the next chunks arrive, pausing the connection when MAX_PENDING_BYTES wait.
+   * `onChunk` sees every chunk in order before it is written and may throw to stop the download.
+   */
+  writeBody(body: Exchange, position: number, onChunk: (chunk: Buffer) => void): Promise<number> {
+    return new Promise((resolve, reject) => {
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let writing = false;
+      let ended = false;
+      let failure: unknown;
+      let paused = false;
+      let offset = position;
+
+      const finishWith = (err?: unknown) => (err !== undefined ? reject(err) : resolve(offset - position));
+      const writePendingSync = (fd: number) => {
+        offset += writevAllSync(fd, pending, offset);
+        pending = [];
+        pendingBytes = 0;
+      };
+      // Runs whenever something changed: writes what is due, or settles once the file is idle.
+      const step = () => {
+        const fd = this.fd;
+        if (writing) return;
+        if (failure !== undefined) {
+          // Keep what arrived, so a retry or a later run can resume from it.
+          if (fd !== undefined && pending.length > 0) {
+            try {
+              writePendingSync(fd);
+            } catch {
+              // the original failure is the one worth reporting
+            }
+          }
+          return finishWith(failure);
+        }
+        if (fd === undefined) return; // still opening: step() runs again when it is open
+        if (ended && (offset === position || pendingBytes <= WRITE_BATCH_BYTES) && pending.length > 0) {
+          try {
+            writePendingSync(fd);
+          } catch (err) {
+            return finishWith(err);
+          }
+        }
+        if (ended && pending.length === 0) return finishWith();
+        if (pendingBytes < WRITE_BATCH_BYTES && !ended) return;
+        const buffers = pending;
+        const bytes = pendingBytes;
+        pending = [];
+        pendingBytes = 0;
+        writing = true;
+        fs.writev(fd, buffers, offset, (err, written) => {
+          writing = false;
+          if (err) failure ??= err;
+          else if (written !== bytes) failure ??= new Error(`short write: ${written} of ${bytes} bytes (disk full?)`);
+          else offset += written;
+          if (paused) {
+            paused = false;
+            body.resume();
+          }
+          step();
+        });
+      };
+      const fail = (err: unknown) => {
         if (failure !== undefined) return;
-        try {
-          onChunk(chunk);
-        } catch (err) {
-          return fail(err);
-        }
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        if (fd === undefined && !opening) {
-          if (pendingBytes >= SMALL_BODY_BYTES) openAsync();
-          return;
-        }
-        if (pendingBytes >= MAX_PENDING_BYTES && !paused) {
-          paused = true;
-          body.pause();
-        }
-        flush();
-      },
-      onEnd() {
-        ended = true;
-        if (failure !== undefined) return;
-        if (fd !== undefined || opening) return flush();
-        try {
-          writeAllSync();
-          resolve(offset - target.position);
-        } catch (err) {
-          failure = err;
-          reject(err);
-        }
-      },
-      onError: fail,
+        failure = err;
+        body.abort(err instanceof Error ? err : new Error(String(err)));
+        step();
+      };
+
+      this.opened.then(step, fail);
+      body.consume({
+        onData(chunk) {
+          if (failure !== undefined) return;
+          try {
+            onChunk(chunk);
+          } catch (err) {
+            return fail(err);
+          }
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          if (pendingBytes >= MAX_PENDING_BYTES && !paused) {
+            paused = true;
+            body.pause();
+          }
+          if (pendingBytes >= WRITE_BATCH_BYTES) step();
+        },
+        onEnd() {
+          ended = true;
+          step();
+        },
+        onError: fail,
+      });
     });
-  });
+  }
 }
 
 function writevAllSync(fd: number, buffers: Buffer[], position: number): number {
