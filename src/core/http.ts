@@ -1,7 +1,9 @@
 // The HTTP layer: one undici Agent per batch (keep-alive reuse) and undici's low-level dispatch
 // API, so a response body reaches the file without a stream object per download. Redirects are
 // followed by hand so that user headers never leak to another origin.
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+// The Agent alone: see src/types/undici-agent.d.ts for why not the package index.
+import Agent from 'undici/lib/dispatcher/agent.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CancelledError, DownloadError } from './errors';
 
