@@ -108,12 +108,18 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
     rangeHeaders['if-range'] = resume.etag ?? resume.lastModified!;
   }
   const userHeaders = { 'user-agent': USER_AGENT, ...ctx.options.headers, ...item.entry.headers };
-  const part = PartFile.open(partPath, resume !== undefined);
+  const part = new PartFile(partPath, resume !== undefined);
   try {
     const response = await getFollowingRedirects(ctx.dispatcher, item.url, userHeaders, rangeHeaders, item.controller.signal);
-    return await receive(item, ctx, part, response, onReceived);
+    try {
+      return await receive(item, ctx, part, response, onReceived);
+    } catch (err) {
+      // Whatever went wrong, the connection must not stay paused mid-body.
+      response.exchange.abort(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
   } finally {
-    await part.close();
+    part.close();
   }
 }
 
@@ -122,7 +128,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
   const { statusCode, headers, exchange } = response;
   const resume = item.resume;
   const removePart = async () => {
-    await part.close(); // Windows cannot remove or rename an open file
+    part.close(); // Windows cannot remove or rename an open file
     await removePartFiles(part.path);
   };
 
@@ -130,7 +136,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
     await exchange.discard();
     const total = Number(/\/(\d+)\s*$/.exec(headerValue(headers, 'content-range') ?? '')?.[1]);
     if (total === resume.size) {
-      await part.close();
+      part.close();
       await finish(item, ctx, part.path, resume.size, undefined);
       return 'ok';
     }
@@ -145,7 +151,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
   }
 
   const offset = statusCode === 206 && resume ? rangeStart(response, resume) : 0;
-  if (offset === 0 && resume) await part.truncate(); // the server sent the whole file after all
+  if (offset === 0 && resume) part.restart(); // the server sent the whole file after all
   const total = expectedTotal(response, offset);
   const maxSize = ctx.options.maxSize;
   if (maxSize !== undefined && total !== undefined && total > maxSize) {
@@ -202,7 +208,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
   if (total !== undefined && item.bytes !== total) {
     throw new DownloadError(`body ended after ${formatBytes(item.bytes)} of ${formatBytes(total)}`, true);
   }
-  await part.close();
+  part.close();
   await finish(item, ctx, part.path, item.bytes, hash);
   return 'ok';
 }

@@ -103,7 +103,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.controller?.resume();
   }
 
+  /** Ends the exchange early; does nothing once the body has been fully received. */
   abort(reason: Error): void {
+    if (this.ended || this.failure) return;
     if (this.controller && !this.controller.aborted) this.controller.abort(reason);
     else this.fail(reason);
   }

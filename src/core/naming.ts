@@ -84,9 +84,19 @@ export function nameFromContentDisposition(header: string | undefined): string |
   }
   if (typeof filename !== 'string') return undefined;
   // A server-sent name is only a name: keep the last segment of anything path-like.
-  const lastSegment = filename.split(/[/\\]/).filter(Boolean).pop() ?? '';
+  const lastSegment = utf8IfMisread(filename).split(/[/\\]/).filter(Boolean).pop() ?? '';
   const safe = sanitizeFileName(lastSegment, '');
   return safe === '' ? undefined : safe;
+}
+
+/**
+ * `filename="..."` is ISO-8859-1 by the RFC, but many servers send raw UTF-8: "€uro.txt" arrives
+ * as "â\u0082¬uro.txt". When the latin1 bytes form valid UTF-8, that is what was meant.
+ */
+function utf8IfMisread(name: string): string {
+  if (!/[\u0080-\u00ff]/.test(name) || /[^\u0000-\u00ff]/.test(name)) return name;
+  const decoded = Buffer.from(name, 'latin1').toString('utf8');
+  return decoded.includes('\uFFFD') ? name : decoded;
 }
 
 /**

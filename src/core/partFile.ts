@@ -46,48 +46,44 @@ const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants
 const CONTINUE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | NOFOLLOW;
 
 /**
- * A `.part` file. It is opened on a thread-pool thread as soon as the request is sent, so creating
- * the file (the slowest step for small files) overlaps the network wait instead of following it.
+ * A `.part` file, opened (synchronously) when the first bytes are ready to be written: a 404 leaves
+ * no file behind, and a small file costs open/writev/close with no thread-pool round trip, each of
+ * which costs more than writing 16 KB.
  */
 export class PartFile {
   private fd: number | undefined;
-  private readonly opened: Promise<number>;
 
-  private constructor(
+  constructor(
     readonly path: string,
-    continuing: boolean,
-  ) {
-    this.opened = new Promise((resolve, reject) =>
-      fs.open(path, continuing ? CONTINUE_FLAGS : CREATE_FLAGS, 0o644, (err, fd) => (err ? reject(err) : resolve((this.fd = fd)))),
-    );
-    this.opened.catch(() => undefined); // reported by whoever writes; a discarded file may fail quietly
+    /** Continue the existing file instead of starting it afresh. */
+    private continuing: boolean,
+  ) {}
+
+  /** Start afresh after all (the server ignored our Range request and sends everything). */
+  restart(): void {
+    if (this.fd !== undefined) fs.ftruncateSync(this.fd, 0);
+    this.continuing = false;
   }
 
-  /** Starts opening `path`: truncated for a fresh download, kept when continuing one. */
-  static open(path: string, continuing: boolean): PartFile {
-    return new PartFile(path, continuing);
+  /** Closes the file if it was opened; the caller renames or removes it. */
+  close(): void {
+    if (this.fd === undefined) return;
+    const fd = this.fd;
+    this.fd = undefined;
+    fs.closeSync(fd);
   }
 
-  /** Empties the file (the server ignored our Range request and sends everything). */
-  async truncate(): Promise<void> {
-    fs.ftruncateSync(await this.opened, 0);
-  }
-
-  /** Closes the file; the caller renames or removes it. */
-  async close(): Promise<void> {
-    const fd = await this.opened.catch(() => undefined);
-    if (fd !== undefined && this.fd !== undefined) {
-      this.fd = undefined;
-      fs.closeSync(fd);
-    }
+  private opened(): number {
+    this.fd ??= fs.openSync(this.path, this.continuing ? CONTINUE_FLAGS : CREATE_FLAGS, 0o644);
+    return this.fd;
   }
 
   /**
    * Streams a response body into the file from `position`; resolves with the bytes written.
-   * Bodies that end within WRITE_BATCH_BYTES are written with one synchronous writev (a thread-pool
-   * round trip costs more than writing 16 KB). Larger ones are written with batched asynchronous
-   * writev calls while the next chunks arrive, pausing the connection when MAX_PENDING_BYTES wait.
-   * `onChunk` sees every chunk in order before it is written and may throw to stop the download.
+   * Bodies that end within WRITE_BATCH_BYTES are written with one synchronous writev. Larger ones
+   * are written with batched asynchronous writev calls while the next chunks arrive, pausing the
+   * connection when MAX_PENDING_BYTES wait for the disk. `onChunk` sees every chunk in order
+   * before it is written and may throw to stop the download.
    */
   writeBody(body: Exchange, position: number, onChunk: (chunk: Buffer) => void): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -100,52 +96,53 @@ export class PartFile {
       let offset = position;
 
       const finishWith = (err?: unknown) => (err !== undefined ? reject(err) : resolve(offset - position));
-      const writePendingSync = (fd: number) => {
-        offset += writevAllSync(fd, pending, offset);
+      const writePendingSync = () => {
+        offset += writevAllSync(this.opened(), pending, offset);
         pending = [];
         pendingBytes = 0;
       };
       // Runs whenever something changed: writes what is due, or settles once the file is idle.
       const step = () => {
-        const fd = this.fd;
         if (writing) return;
         if (failure !== undefined) {
           // Keep what arrived, so a retry or a later run can resume from it.
-          if (fd !== undefined && pending.length > 0) {
+          if (pending.length > 0) {
             try {
-              writePendingSync(fd);
+              writePendingSync();
             } catch {
               // the original failure is the one worth reporting
             }
           }
           return finishWith(failure);
         }
-        if (fd === undefined) return; // still opening: step() runs again when it is open
-        if (ended && (offset === position || pendingBytes <= WRITE_BATCH_BYTES) && pending.length > 0) {
-          try {
-            writePendingSync(fd);
-          } catch (err) {
-            return finishWith(err);
+        try {
+          if (ended) {
+            writePendingSync(); // also creates the file of an empty body
+            return finishWith();
           }
+          if (pendingBytes < WRITE_BATCH_BYTES) return;
+          const fd = this.opened();
+          const buffers = pending;
+          const bytes = pendingBytes;
+          pending = [];
+          pendingBytes = 0;
+          writing = true;
+          fs.writev(fd, buffers, offset, (err, written) => {
+            writing = false;
+            if (err) failure ??= err;
+            else if (written !== bytes) failure ??= new Error(`short write: ${written} of ${bytes} bytes (disk full?)`);
+            else offset += written;
+            if (paused) {
+              paused = false;
+              body.resume();
+            }
+            step();
+          });
+        } catch (err) {
+          failure ??= err;
+          body.abort(err instanceof Error ? err : new Error(String(err)));
+          finishWith(failure);
         }
-        if (ended && pending.length === 0) return finishWith();
-        if (pendingBytes < WRITE_BATCH_BYTES && !ended) return;
-        const buffers = pending;
-        const bytes = pendingBytes;
-        pending = [];
-        pendingBytes = 0;
-        writing = true;
-        fs.writev(fd, buffers, offset, (err, written) => {
-          writing = false;
-          if (err) failure ??= err;
-          else if (written !== bytes) failure ??= new Error(`short write: ${written} of ${bytes} bytes (disk full?)`);
-          else offset += written;
-          if (paused) {
-            paused = false;
-            body.resume();
-          }
-          step();
-        });
       };
       const fail = (err: unknown) => {
         if (failure !== undefined) return;
@@ -154,7 +151,6 @@ export class PartFile {
         step();
       };
 
-      this.opened.then(step, fail);
       body.consume({
         onData(chunk) {
           if (failure !== undefined) return;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { payload, serve, sha256, startHostileServer, type HostileServer } from '../support/hostileServer';
+import { partialBody, payload, serve, sha256, startHostileServer, type HostileServer } from '../support/hostileServer';
 import { fetchList, listFiles, readFile, runCli, useTempDirs, writeList } from '../support/run';
 
 describe('CLI (integration)', () => {
@@ -81,6 +81,40 @@ describe('CLI (integration)', () => {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.json?.items[0].status, 'ok');
       assert.ok(readFile(out, 'alpha.bin').equals(alpha));
+    });
+  });
+
+  describe('several lists and interruptions', () => {
+    it('fetches a URL listed in two list files once', async () => {
+      const dir = tempDir('two-lists');
+      const first = writeList(dir, 'first.txt', [server.url('/files/alpha.bin')]);
+      const second = writeList(dir, 'second.txt', [server.url('/files/beta.bin'), server.url('/files/alpha.bin')]);
+      const out = path.join(dir, 'out');
+      const requestsBefore = server.requestsTo('/files/alpha.bin').length;
+
+      const result = await runCli(['--json', '--dir', out, first, second]);
+
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.json?.items.length, 2);
+      assert.equal(server.requestsTo('/files/alpha.bin').length - requestsBefore, 1);
+      assert.deepEqual(listFiles(out), ['alpha.bin', 'beta.bin']);
+    });
+
+    it('stops on Ctrl+C (SIGINT), reports the item as not done and exits 1', async () => {
+      server.route('/interrupt/stuck.bin', partialBody(payload(1000), 500, 'stall', { etag: '"i"' }));
+      const dir = tempDir('sigint');
+      const list = writeList(dir, 'list.txt', [server.url('/interrupt/stuck.bin')]);
+      const arrived = server.waitForRequests('/interrupt/stuck.bin');
+
+      const result = await runCli(['--json', '--dir', path.join(dir, 'out'), list], {
+        onSpawn: (child) => void arrived.then(() => child.kill('SIGINT')),
+      });
+
+      assert.equal(result.code, 1, result.stderr);
+      const [item] = result.json?.items ?? [];
+      assert.equal(item.status, 'failed');
+      assert.match(item.error ?? '', /cancel/);
+      assert.equal(fs.existsSync(path.join(dir, 'out', 'stuck.bin')), false);
     });
   });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { payload, serve, startHostileServer, status, type HostileServer } from '../support/hostileServer';
+import { payload, redirect, serve, startHostileServer, status, type HostileServer } from '../support/hostileServer';
 import { fetchList, listFiles, readFile, useTempDirs, writeList, type CliRun } from '../support/run';
 
 describe('file naming (integration)', () => {
@@ -25,9 +25,9 @@ describe('file naming (integration)', () => {
     return { parent, out: path.join(parent, outRelative), outRelative };
   }
 
-  /** Asserts that under `parent` only the list file and files below `outRelative` exist. */
-  function assertNothingOutside(parent: string, outRelative: string): void {
-    const stray = listFiles(parent).filter((f) => f !== 'list.txt' && !f.startsWith(outRelative + '/'));
+  /** Asserts that under `parent` only the list file, `expected` and files below `outRelative` exist. */
+  function assertNothingOutside(parent: string, outRelative: string, expected: string[] = []): void {
+    const stray = listFiles(parent).filter((f) => f !== 'list.txt' && !expected.includes(f) && !f.startsWith(outRelative + '/'));
     assert.deepEqual(stray, [], 'files were written outside the target folder');
   }
 
@@ -155,6 +155,48 @@ describe('file naming (integration)', () => {
     });
   });
 
+  describe('URLs without a file name', () => {
+    it('names the file after the redirect target, or after the host and content type', async () => {
+      server.route('/latest/', redirect('/releases/tool-2.1.zip'));
+      server.route('/releases/tool-2.1.zip', serve('zip bytes\n'));
+      server.route('/', serve('<html></html>\n', { contentType: 'text/html; charset=utf-8' }));
+      const dir = tempDir('no-name');
+      const out = path.join(dir, 'out');
+
+      const run = await fetchList(writeList(dir, 'list.txt', [server.url('/latest/'), server.url('/')]), out);
+
+      assert.equal(run.code, 0, run.describe());
+      const { port } = new URL(server.origin);
+      assert.deepEqual(listFiles(out), [`127.0.0.1_${port}.html`, 'tool-2.1.zip']);
+      assert.equal(readFile(out, 'tool-2.1.zip').toString(), 'zip bytes\n');
+    });
+  });
+
+  describe('symlinks planted in the target folder', () => {
+    it('never writes through a symlinked final file or .part file', async () => {
+      const { parent, out, outRelative } = nestedTarget();
+      fs.mkdirSync(out, { recursive: true });
+      const victimFinal = path.join(parent, 'victim-final.txt');
+      const victimPart = path.join(parent, 'victim-part.txt');
+      fs.writeFileSync(victimFinal, 'untouched\n');
+      fs.writeFileSync(victimPart, 'untouched\n');
+      fs.symlinkSync(victimFinal, path.join(out, 'final.bin'));
+      fs.symlinkSync(victimPart, path.join(out, 'partial.bin.part'));
+      server.route('/symlink/final.bin', serve('downloaded\n'));
+      server.route('/symlink/partial.bin', serve('downloaded\n'));
+      const list = writeList(parent, 'list.txt', [server.url('/symlink/final.bin'), server.url('/symlink/partial.bin')]);
+
+      const run = await fetchList(list, out, ['--on-existing', 'overwrite', '--retries', '0']);
+
+      assert.equal(fs.readFileSync(victimFinal, 'utf8'), 'untouched\n', `written through final.bin:\n${run.describe()}`);
+      assert.equal(fs.readFileSync(victimPart, 'utf8'), 'untouched\n', `written through partial.bin.part:\n${run.describe()}`);
+      const final = run.item(server.url('/symlink/final.bin'));
+      assert.equal(final.status, 'ok', run.describe());
+      assert.equal(fs.lstatSync(path.join(out, 'final.bin')).isSymbolicLink(), false, 'the symlink was replaced by the download');
+      assertNothingOutside(parent, outRelative, ['victim-final.txt', 'victim-part.txt']);
+    });
+  });
+
   describe('two items wanting the same name', () => {
     it('names the second "report (1).pdf" and keeps both contents', async () => {
       const a = payload(1111);
@@ -241,6 +283,17 @@ describe('file naming (integration)', () => {
       assert.equal(run.item(server.url('/existing/keep.bin')).status, 'ok', run.describe());
       assert.equal(readFile(out, 'keep.bin').toString(), fresh);
       assert.deepEqual(listFiles(out), ['keep.bin']);
+    });
+
+    it('skip also applies to a name the server gives in Content-Disposition', async () => {
+      const { dir, out } = folderWithExistingFile();
+      server.route('/existing/download', status(200, { 'content-disposition': 'attachment; filename="keep.bin"' }, fresh));
+
+      const run = await fetchList(writeList(dir, 'list.txt', [server.url('/existing/download')]), out, ['--on-existing', 'skip']);
+
+      assert.equal(run.item(server.url('/existing/download')).status, 'skipped', run.describe());
+      assert.equal(readFile(out, 'keep.bin').toString(), 'old\n');
+      assert.deepEqual(listFiles(out), ['keep.bin'], 'no .part or second copy left');
     });
 
     it('rename keeps the existing file and saves the new one as "keep (1).bin"', async () => {

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { partialBody, payload, serve, sequence, sha256, startHostileServer, status, type HostileServer, type ServeOptions } from '../support/hostileServer';
-import { fetchList, listFiles, readFile, useTempDirs, writeList, type CliRun } from '../support/run';
+import { misplacedRange, partialBody, payload, serve, sequence, sha256, startHostileServer, status, type HostileServer, type ServeOptions } from '../support/hostileServer';
+import { fetchList, listFiles, readFile, runCli, useTempDirs, writeList, type CliRun } from '../support/run';
 
 const MiB = 1024 * 1024;
 /** A first run that gives up quickly on a stalled body. */
@@ -143,6 +143,65 @@ describe('resume across runs (integration)', () => {
     assert.equal(third.item(server.url(route)).status, 'ok', third.describe());
     assert.equal(server.requestsTo(route).at(-1)!.headers.range, `bytes=${2 * MiB}-`);
     assert.equal(sha256(readFile(out, 'kept.bin')), sha256(data));
+  });
+
+  it('never appends a 206 that starts at the wrong byte', async () => {
+    const route = '/resume/misplaced.bin';
+    const data = payload(1000);
+    const { list, out } = setUp(route);
+    await interruptedRun(route, data, 500, { etag: '"m1"' }, list, out);
+
+    // Asked for bytes=500-, the server sends bytes 0-999 as a 206; the retry gets a plain 200.
+    server.route(route, sequence(misplacedRange(data, { etag: '"m1"' }), serve(data, { etag: '"m1"', ranges: false })));
+    const second = await fetchList(list, out, ['--retries', '1']);
+
+    assert.equal(second.item(server.url(route)).status, 'ok', second.describe());
+    assert.equal(server.requestsTo(route).at(-2)!.headers.range, 'bytes=500-');
+    assert.equal(sha256(readFile(out, 'misplaced.bin')), sha256(data), 'not 500 old bytes followed by the whole file');
+  });
+
+  it('finishes (and exits) after rejecting a large 206 that starts at the wrong byte', async () => {
+    const route = '/resume/misplaced-large.bin';
+    const data = payload(8 * MiB);
+    const { list, out } = setUp(route);
+    await interruptedRun(route, data, 2 * MiB, { etag: '"m2"' }, list, out);
+
+    server.route(route, sequence(misplacedRange(data, { etag: '"m2"' }), serve(data, { etag: '"m2"', ranges: false })));
+    // The rejected 206 body is far larger than socket buffers: unless the engine aborts it, that
+    // response stays half-read and closing the connection pool never completes.
+    const result = await runCli(['--json', '--dir', out, '--retries', '1', '--timeout', '2', list], { killAfterMs: 10_000 });
+
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.json?.items[0].status, 'ok');
+    assert.equal(sha256(readFile(out, 'misplaced-large.bin')), sha256(data));
+  });
+
+  it('verifies an aria2 checksum over the resumed file as a whole', async () => {
+    const good = payload(1000);
+    const dir = tempDir('resume-checksum');
+    const out = path.join(dir, 'out');
+    const list = writeList(dir, 'list.txt', [
+      server.url('/resume/sum-good.bin'),
+      `  checksum=sha-256=${sha256(good)}`,
+      server.url('/resume/sum-bad.bin'),
+      `  checksum=sha-256=${sha256(good)}`,
+    ]);
+    const bad = payload(1000);
+    server.route('/resume/sum-good.bin', partialBody(good, 500, 'stall', { etag: '"g"' }));
+    server.route('/resume/sum-bad.bin', partialBody(bad, 500, 'stall', { etag: '"b"' }));
+    await fetchList(list, out, IMPATIENT);
+    assert.deepEqual(listFiles(out), ['sum-bad.bin.part', 'sum-bad.bin.part.meta', 'sum-good.bin.part', 'sum-good.bin.part.meta']);
+
+    server.route('/resume/sum-good.bin', serve(good, { etag: '"g"' }));
+    server.route('/resume/sum-bad.bin', serve(bad, { etag: '"b"' }));
+    const second = await fetchList(list, out);
+
+    assert.equal(second.item(server.url('/resume/sum-good.bin')).status, 'ok', second.describe());
+    assert.equal(server.requestsTo('/resume/sum-good.bin').at(-1)!.headers.range, 'bytes=500-', 'it did resume');
+    const mismatch = second.item(server.url('/resume/sum-bad.bin'));
+    assert.equal(mismatch.status, 'failed');
+    assert.match(mismatch.error ?? '', /checksum/);
+    assert.deepEqual(listFiles(out), ['sum-good.bin'], 'a file failing its checksum leaves nothing, not even a .part');
   });
 
   it('never leaves a hole in a file resumed after a reset while chunks were waiting for the disk', async () => {

@@ -262,6 +262,21 @@ export function trickle(body: Buffer, chunkSize: number, intervalMs: number, opt
   };
 }
 
+/**
+ * Answers every request with 206 Partial Content for the whole body from byte 0
+ * (`Content-Range: bytes 0-(n-1)/n`), whatever range was asked for.
+ */
+export function misplacedRange(body: Buffer, options: ServeOptions = {}): Route {
+  return (_req, res) => {
+    res.writeHead(206, {
+      ...baseHeaders(options),
+      'content-range': `bytes 0-${body.length - 1}/${body.length}`,
+      'content-length': body.length,
+    });
+    res.end(body);
+  };
+}
+
 /** Accepts the request and never answers (not even headers). */
 export function neverRespond(): Route {
   return () => undefined;

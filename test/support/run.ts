@@ -1,6 +1,6 @@
 // Helpers for the integration suites: temporary folders, list files, running the built CLI as a
 // child process, and looking at what ended up on disk.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,8 @@ export interface RunOptions {
   stdin?: string;
   /** The child is killed after this long; the promise then rejects. */
   killAfterMs?: number;
+  /** Called with the running child, e.g. to send it a signal later. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /**
@@ -67,6 +69,7 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     });
     child.stdin.on('error', () => undefined); // the CLI may exit before reading stdin
     child.stdin.end(options.stdin ?? '');
+    options.onSpawn?.(child);
   });
 }
 
