@@ -24,8 +24,8 @@ export class Batch {
   private readonly reporter: ProgressReporter;
   private readonly names = new NameAllocator();
   private readonly scheduler: Scheduler<Item>;
-  /** Aborted by cancel(); replaced when failed or cancelled items are retried. */
-  private controller = new AbortController();
+  /** Set by cancel(); items that would start afterwards are cancelled instead. Reset by retry(). */
+  private cancelled = false;
   private dispatcher: Dispatcher | undefined;
   private target: Promise<TargetFolder> | undefined;
   private context: Promise<DownloadContext> | undefined;
@@ -77,22 +77,22 @@ export class Batch {
 
   /** Cancels the whole batch: running items keep resumable `.part` files. */
   cancel(): void {
-    this.controller.abort();
-    for (const item of this.items) if (!FINISHED_STATES.has(item.state)) item.controller.abort();
+    this.cancelled = true;
+    for (const item of this.items) if (!FINISHED_STATES.has(item.state)) item.cancellation.cancel();
   }
 
   cancelItem(id: number): void {
     const item = this.items[id];
-    if (item && !FINISHED_STATES.has(item.state)) item.controller.abort();
+    if (item && !FINISHED_STATES.has(item.state)) item.cancellation.cancel();
   }
 
   /** Queues failed or cancelled items again (all of them when `ids` is omitted); resumes `.part` files. */
   retry(ids?: readonly number[]): Promise<BatchResult> {
     const candidates = ids ? ids.map((id) => this.items[id]).filter(Boolean) : this.items;
     const again = candidates.filter((item) => (item.state === 'failed' || item.state === 'cancelled') && item.relativePath !== undefined);
-    if (this.controller.signal.aborted) this.controller = new AbortController();
+    this.cancelled = false;
     for (const item of again) {
-      item.resetController();
+      item.cancellation.reset();
       item.error = undefined;
       this.setState(item, 'queued');
     }
@@ -118,7 +118,7 @@ export class Batch {
   }
 
   private async runItem(item: Item): Promise<void> {
-    if (this.controller.signal.aborted) item.controller.abort();
+    if (this.cancelled) item.cancellation.cancel();
     try {
       this.context ??= this.createContext();
       await downloadItem(item, await this.context);
@@ -126,8 +126,6 @@ export class Batch {
       // Setting up the target folder failed: every item reports it.
       item.error = (err as Error).message;
       this.setState(item, 'failed');
-    } finally {
-      item.resetController(); // a finished item needs none; 100,000 of them add up
     }
   }
 

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 // The Agent alone: see src/types/undici-agent.d.ts for why not the package index.
 import Agent from 'undici/lib/dispatcher/agent.js';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Cancellable } from './cancellation';
 import { CancelledError, DownloadError } from './errors';
 
 export const MAX_REDIRECTS = 10;
@@ -57,20 +58,15 @@ export class Exchange implements Dispatcher.DispatchHandler {
     dispatcher: Dispatcher,
     readonly url: URL,
     headers: Record<string, string>,
-    signal: AbortSignal,
+    cancellation: Cancellable,
   ) {
     this.head = new Promise((resolve, reject) => {
       this.resolveHead = resolve;
       this.rejectHead = reject;
     });
     this.head.catch(() => undefined); // errors are read by whoever awaits head; avoid unhandled ones
-    const onAbort = () => this.abort(new CancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    this.detachSignal = () => signal.removeEventListener('abort', onAbort);
-    if (signal.aborted) {
-      this.fail(new CancelledError());
-      return;
-    }
+    this.detachSignal = cancellation.onCancel(() => this.abort(new CancelledError()));
+    if (cancellation.cancelled) return;
     dispatcher.dispatch({ origin: url.origin, path: url.pathname + url.search, method: 'GET', headers }, this);
   }
 
@@ -170,13 +166,13 @@ export async function getFollowingRedirects(
   url: string,
   userHeaders: Record<string, string>,
   extraHeaders: Record<string, string>,
-  signal: AbortSignal,
+  cancellation: Cancellable,
 ): Promise<Response> {
   const origin = new URL(url).origin;
   let current = new URL(url);
   for (let hop = 0; ; hop++) {
     const headers = current.origin === origin ? { ...userHeaders, ...extraHeaders } : extraHeaders;
-    const exchange = new Exchange(dispatcher, current, headers, signal);
+    const exchange = new Exchange(dispatcher, current, headers, cancellation);
     const { statusCode, headers: responseHeaders } = await exchange.head;
     const location = exchange.headerValue('location');
     if (statusCode < 300 || statusCode >= 400 || statusCode === 304 || !location) {

@@ -1,5 +1,6 @@
 // The engine's own record of one download. Only the engine mutates it; front ends get snapshots.
 import type { ItemSnapshot, ItemState, ListEntry } from './types';
+import { Cancellation } from './cancellation';
 import type { ResumeState } from './partFile';
 import { entrySource } from './listParser';
 
@@ -18,7 +19,7 @@ export class Item {
   resume: ResumeState | undefined;
   /** Whether `<name>.part.meta` may exist and must be removed once the file is complete. */
   resumeRecordOnDisk = false;
-  private abortController: AbortController | undefined;
+  readonly cancellation = new Cancellation();
   /** Bytes at the previous progress flush, for the speed estimate. */
   bytesAtLastFlush = 0;
   /** What the batch totals already include of this item's bytes and total. */
@@ -29,17 +30,6 @@ export class Item {
     readonly id: number,
     readonly entry: ListEntry,
   ) {}
-
-  /** Created on first use: 100,000 queued items need no controllers. */
-  get controller(): AbortController {
-    this.abortController ??= new AbortController();
-    return this.abortController;
-  }
-
-  /** A fresh controller for a retry after a cancel. */
-  resetController(): void {
-    this.abortController = undefined;
-  }
 
   get url(): string {
     return this.entry.url ?? this.entry.raw;

@@ -1,4 +1,5 @@
 // When to retry and how long to wait: exponential backoff with full jitter, Retry-After first.
+import type { Cancellable } from './cancellation';
 import { CancelledError } from './errors';
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -26,17 +27,16 @@ export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, ret
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or rejects with CancelledError as soon as `cancellation` is cancelled. */
+export function sleep(ms: number, cancellation: Cancellable): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new CancelledError());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new CancelledError());
-    };
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      unsubscribe();
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unsubscribe = cancellation.onCancel(() => {
+      clearTimeout(timer);
+      reject(new CancelledError());
+    });
   });
 }

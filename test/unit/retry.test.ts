@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Cancellation } from '../../src/core/cancellation';
 import { CancelledError } from '../../src/core/errors';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs, sleep } from '../../src/core/retry';
 
@@ -68,20 +69,36 @@ describe('retry: isRetryableStatus', () => {
 describe('retry: sleep', () => {
   it('resolves after the delay', async () => {
     const started = Date.now();
-    await sleep(20, new AbortController().signal);
+    await sleep(20, new Cancellation());
     assert.ok(Date.now() - started >= 15);
   });
 
-  it('rejects with CancelledError when the signal aborts', async () => {
-    const controller = new AbortController();
-    const started = Date.now();
-    const pending = sleep(10_000, controller.signal);
-    setTimeout(() => controller.abort(), 10);
+  it('rejects with CancelledError when cancelled', async () => {
+    const cancellation = new Cancellation();
+    const pending = sleep(10_000, cancellation);
+    setTimeout(() => cancellation.cancel(), 10);
     await assert.rejects(pending, CancelledError);
-    assert.ok(Date.now() - started < 5_000);
   });
 
-  it('rejects at once when the signal is already aborted', async () => {
-    await assert.rejects(sleep(10_000, AbortSignal.abort()), (err: unknown) => err instanceof CancelledError && (err as Error).message === 'cancelled');
+  it('rejects at once when already cancelled', async () => {
+    const cancellation = new Cancellation();
+    cancellation.cancel();
+    await assert.rejects(sleep(10_000, cancellation), (err: unknown) => err instanceof CancelledError && (err as Error).message === 'cancelled');
+  });
+});
+
+describe('Cancellation', () => {
+  it('calls the current listener once, and not after it unsubscribed', () => {
+    const cancellation = new Cancellation();
+    let calls = 0;
+    const unsubscribe = cancellation.onCancel(() => calls++);
+    unsubscribe();
+    cancellation.onCancel(() => (calls += 10));
+    cancellation.cancel();
+    cancellation.cancel();
+    assert.equal(calls, 10);
+    assert.equal(cancellation.cancelled, true);
+    cancellation.reset();
+    assert.equal(cancellation.cancelled, false);
   });
 });
