@@ -78,12 +78,12 @@ export class Batch {
   /** Cancels the whole batch: running items keep resumable `.part` files. */
   cancel(): void {
     this.cancelled = true;
-    for (const item of this.items) if (!FINISHED_STATES.has(item.state)) item.cancellation.cancel();
+    for (const item of this.items) if (!FINISHED_STATES.has(item.state)) item.cancel();
   }
 
   cancelItem(id: number): void {
     const item = this.items[id];
-    if (item && !FINISHED_STATES.has(item.state)) item.cancellation.cancel();
+    if (item && !FINISHED_STATES.has(item.state)) item.cancel();
   }
 
   /** Queues failed or cancelled items again (all of them when `ids` is omitted); resumes `.part` files. */
@@ -92,7 +92,7 @@ export class Batch {
     const again = candidates.filter((item) => (item.state === 'failed' || item.state === 'cancelled') && item.relativePath !== undefined);
     this.cancelled = false;
     for (const item of again) {
-      item.cancellation.reset();
+      item.reset();
       item.error = undefined;
       this.setState(item, 'queued');
     }
@@ -118,7 +118,7 @@ export class Batch {
   }
 
   private async runItem(item: Item): Promise<void> {
-    if (this.cancelled) item.cancellation.cancel();
+    if (this.cancelled) item.cancel();
     try {
       this.context ??= this.createContext();
       await downloadItem(item, await this.context);

@@ -33,7 +33,7 @@ export async function downloadItem(item: Item, ctx: DownloadContext): Promise<vo
   // Only a `.part` this run has written to is this run's to keep or remove.
   let touchedPart = false;
   try {
-    if (item.cancellation.cancelled) throw new CancelledError();
+    if (item.cancelled) throw new CancelledError();
     if (await handleExistingFile(item, ctx)) return;
     for (let attempt = 1; ; attempt++) {
       touchedPart = true;
@@ -57,7 +57,7 @@ export async function downloadItem(item: Item, ctx: DownloadContext): Promise<vo
         const delay = retryDelayMs(attempt, ctx.options.retryBaseDelayMs, ctx.options.retryMaxDelayMs, error.retryAfterMs);
         ctx.log('warn', item, `retry ${attempt}/${ctx.options.retries} in ${(delay / 1000).toFixed(1)}s: ${item.url}: ${error.message}`);
         ctx.setState(item, 'retrying');
-        await sleep(delay, item.cancellation);
+        await sleep(delay, item);
       }
     }
   } catch (err) {
@@ -109,7 +109,7 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
   const userHeaders = { 'user-agent': USER_AGENT, ...ctx.options.headers, ...item.entry.headers };
   const part = new PartFile(partPath, resume !== undefined);
   try {
-    const response = await getFollowingRedirects(ctx.dispatcher, item.url, userHeaders, rangeHeaders, item.cancellation);
+    const response = await getFollowingRedirects(ctx.dispatcher, item.url, userHeaders, rangeHeaders, item);
     try {
       return await receive(item, ctx, part, response, onReceived);
     } catch (err) {

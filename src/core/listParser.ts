@@ -85,12 +85,11 @@ function parsePlainList(lines: readonly string[], sourceName: string, warnings: 
 }
 
 function makeEntry(raw: string, sourceName: string, line: number): ListEntry {
-  const entry: ListEntry = { file: sourceName, line, raw };
   const checked = checkUrl(raw);
-  if (typeof checked === 'string') entry.error = `line ${line}: ${checked}`;
-  // Reuse the list's own string when it is already normal: 100,000 entries, half the memory.
-  else entry.url = checked.href === raw ? raw : checked.href;
-  return entry;
+  if (typeof checked === 'string') return { file: sourceName, line, raw, error: `line ${line}: ${checked}` };
+  // Reuse the list's own string when it is already normal, and build the object in one literal
+  // (no property added later): 100,000 entries take half the memory.
+  return { file: sourceName, line, raw, url: checked.href === raw ? raw : checked.href };
 }
 
 /** "assets.txt:12": where an entry was written. */
