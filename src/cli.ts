@@ -39,16 +39,7 @@ async function main(argv: string[]): Promise<number> {
   }
   for (const warning of list.warnings) process.stderr.write(`warning: ${warning}\n`);
 
-  const batch = new Batch(list.entries, {
-    targetDir: path.resolve(args.dir),
-    jobs: args.jobs,
-    perHost: args.perHost,
-    retries: args.retries,
-    timeoutSeconds: args.timeoutSeconds,
-    maxSize: args.maxSize,
-    headers: args.headers,
-    onExisting: args.onExisting,
-  });
+  const batch = new Batch(list.entries, { targetDir: path.resolve(args.dir), ...args.download });
   const display = chooseDisplay(args);
   batch.onUpdate((update) => display.update(update));
 

@@ -1,17 +1,14 @@
 // Command-line arguments → validated options, or a usage error that says what is wrong.
 import { parseArgs } from 'node:util';
-import { headerProblem, type OnExisting } from '../core';
+import { headerProblem, type DownloadOptions, type OnExisting } from '../core';
+
+/** The engine options the command line sets, under the engine's own names. */
+export type CliDownloadOptions = Pick<DownloadOptions, 'jobs' | 'perHost' | 'retries' | 'timeoutSeconds' | 'maxSize' | 'headers' | 'onExisting'>;
 
 export interface CliArgs {
   lists: string[];
   dir: string;
-  jobs: number;
-  perHost: number;
-  retries: number;
-  timeoutSeconds: number;
-  maxSize?: number;
-  headers: Record<string, string>;
-  onExisting: OnExisting;
+  download: CliDownloadOptions;
   json: boolean;
   help: boolean;
   version: boolean;
@@ -69,13 +66,15 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
     lists: positionals,
     dir: values.dir,
-    jobs,
-    perHost: values['per-host'] === undefined ? jobs : positiveInt('--per-host', values['per-host']),
-    retries: nonNegativeInt('--retries', values.retries),
-    timeoutSeconds: positiveNumber('--timeout', values.timeout),
-    maxSize: values['max-size'] === undefined ? undefined : byteSize(values['max-size']),
-    headers: parseHeaders(values.header),
-    onExisting: onExisting(values['on-existing']),
+    download: {
+      jobs,
+      perHost: values['per-host'] === undefined ? jobs : positiveInt('--per-host', values['per-host']),
+      retries: nonNegativeInt('--retries', values.retries),
+      timeoutSeconds: positiveNumber('--timeout', values.timeout),
+      maxSize: values['max-size'] === undefined ? undefined : byteSize(values['max-size']),
+      headers: parseHeaders(values.header),
+      onExisting: onExisting(values['on-existing']),
+    },
     json: values.json,
     help: values.help,
     version: values.version,

@@ -14,13 +14,7 @@ describe('cli: parseCliArgs', () => {
     assert.deepEqual(parseCliArgs(['list.txt']), {
       lists: ['list.txt'],
       dir: '.',
-      jobs: 8,
-      perHost: 8,
-      retries: 5,
-      timeoutSeconds: 30,
-      maxSize: undefined,
-      headers: {},
-      onExisting: 'skip',
+      download: { jobs: 8, perHost: 8, retries: 5, timeoutSeconds: 30, maxSize: undefined, headers: {}, onExisting: 'skip' },
       json: false,
       help: false,
       version: false,
@@ -35,23 +29,25 @@ describe('cli: parseCliArgs', () => {
     assert.deepEqual(args, {
       lists: ['a.txt', '-', 'b.md'],
       dir: 'out',
-      jobs: 16,
-      perHost: 2,
-      retries: 0,
-      timeoutSeconds: 2.5,
-      maxSize: 10_485_760,
-      headers: { 'X-Token': 'abc', Authorization: 'Basic a:b' },
-      onExisting: 'rename',
+      download: {
+        jobs: 16,
+        perHost: 2,
+        retries: 0,
+        timeoutSeconds: 2.5,
+        maxSize: 10_485_760,
+        headers: { 'X-Token': 'abc', Authorization: 'Basic a:b' },
+        onExisting: 'rename',
+      },
       json: true,
       help: false,
       version: false,
     });
-    assert.equal(parseCliArgs(['--on-existing=overwrite', 'l']).onExisting, 'overwrite');
+    assert.equal(parseCliArgs(['--on-existing=overwrite', 'l']).download.onExisting, 'overwrite');
   });
 
   it('--per-host defaults to --jobs', () => {
-    assert.equal(parseCliArgs(['--jobs', '3', 'l']).perHost, 3);
-    assert.equal(parseCliArgs(['--jobs=20', 'l']).perHost, 20);
+    assert.equal(parseCliArgs(['--jobs', '3', 'l']).download.perHost, 3);
+    assert.equal(parseCliArgs(['--jobs=20', 'l']).download.perHost, 20);
   });
 
   it('--max-size takes 1024-based suffixes', () => {
@@ -59,7 +55,7 @@ describe('cli: parseCliArgs', () => {
       ['500', 500], ['10K', 10_240], ['10k', 10_240], ['10KB', 10_240], ['10KiB', 10_240], ['10M', 10_485_760],
       ['10MiB', 10_485_760], ['2G', 2_147_483_648], ['2gb', 2_147_483_648],
     ] as const) {
-      assert.equal(parseCliArgs(['--max-size', value, 'l']).maxSize, bytes, value);
+      assert.equal(parseCliArgs(['--max-size', value, 'l']).download.maxSize, bytes, value);
     }
   });
 
@@ -94,8 +90,8 @@ describe('cli: parseCliArgs', () => {
   });
 
   it('--header must be "Name: value" with a valid token name', () => {
-    assert.deepEqual(parseCliArgs(['--header', '  X-A :  spaced value  ', 'l']).headers, { 'X-A': 'spaced value' });
-    assert.deepEqual(parseCliArgs(['--header', 'X-Empty:', 'l']).headers, { 'X-Empty': '' });
+    assert.deepEqual(parseCliArgs(['--header', '  X-A :  spaced value  ', 'l']).download.headers, { 'X-A': 'spaced value' });
+    assert.deepEqual(parseCliArgs(['--header', 'X-Empty:', 'l']).download.headers, { 'X-Empty': '' });
     for (const bad of ['NoColon', ': value', 'Bad Name: x', 'X(1): y', 'Ünï: x']) {
       usageError(['--header', bad, 'l'], /^--header must look like "Name: value", got /);
     }
