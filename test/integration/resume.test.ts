@@ -221,4 +221,36 @@ describe('resume across runs (integration)', () => {
       assert.equal(sha256(readFile(out, path.basename(route))), sha256(data), `${route} is corrupted`);
     }
   });
+
+  it('continues the .part of a run that was killed (no chance to tidy up)', async () => {
+    // Downloads of 4 MiB or more write their resume record before the body, for exactly this case.
+    const route = '/resume/killed.bin';
+    const data = payload(6 * MiB);
+    const { list, out } = setUp(route);
+    server.route(route, partialBody(data, 5 * MiB, 'stall', { etag: '"k1"' }));
+    const part = path.join(out, 'killed.bin.part');
+    const meta = `${part}.meta`;
+
+    await runCli(['--dir', out, list], {
+      onSpawn: (child) => void waitUntil(() => fs.existsSync(meta) && fs.statSync(part).size >= 4 * MiB).then(() => child.kill('SIGKILL')),
+    });
+    const kept = fs.statSync(part).size;
+
+    server.route(route, serve(data, { etag: '"k1"' }));
+    const second = await fetchList(list, out);
+
+    assert.equal(second.item(server.url(route)).status, 'ok', second.describe());
+    assert.equal(server.requestsTo(route).at(-1)!.headers.range, `bytes=${kept}-`);
+    assert.deepEqual(listFiles(out), ['killed.bin']);
+    assert.equal(sha256(readFile(out, 'killed.bin')), sha256(data));
+  });
 });
+
+/** Polls the file system until `condition` holds (bounded, so a broken build fails, not hangs). */
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
