@@ -59,12 +59,19 @@ export class Batch {
     return this.reporter.stats();
   }
 
-  /** Downloads every queued item; resolves when all are finished. Never rejects for an item. */
-  async run(): Promise<BatchResult> {
+  /**
+   * Downloads every queued item; resolves when all are finished. Never rejects for an item.
+   * Aborting `signal` cancels the batch, as cancel() does.
+   */
+  async run(signal?: AbortSignal): Promise<BatchResult> {
+    const onAbort = () => this.cancel();
+    if (signal?.aborted) this.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
     (await this.target?.catch(() => undefined))?.forgetListings();
     const batchSnapshot = () => this.snapshot();
     this.schedule(this.items.filter((item) => item.state === 'queued'));
     await this.settled();
+    signal?.removeEventListener('abort', onAbort);
     const stats = this.stats();
     let items: ItemSnapshot[] | undefined;
     return {
@@ -87,7 +94,7 @@ export class Batch {
   }
 
   /** Queues failed or cancelled items again (all of them when `ids` is omitted); resumes `.part` files. */
-  retry(ids?: readonly number[]): Promise<BatchResult> {
+  retry(ids?: readonly number[], signal?: AbortSignal): Promise<BatchResult> {
     const candidates = ids ? ids.map((id) => this.items[id]).filter(Boolean) : this.items;
     const again = candidates.filter((item) => (item.state === 'failed' || item.state === 'cancelled') && item.relativePath !== undefined);
     this.cancelled = false;
@@ -96,7 +103,7 @@ export class Batch {
       item.error = undefined;
       this.setState(item, 'queued');
     }
-    return this.run();
+    return this.run(signal);
   }
 
   /** Closes connections; the batch cannot run again. */

@@ -55,6 +55,34 @@ describe('Batch API (integration)', () => {
     return { batch, dir, log: new UpdateLog(batch) };
   }
 
+  describe('run(signal)', () => {
+    it('cancels the batch when the AbortSignal aborts, keeping resumable .part files', async () => {
+      const data = payload(1000);
+      server.route('/signal/stuck.bin', partialBody(data, 500, 'stall', { etag: '"sig"' }));
+      const { batch, dir, log } = newBatch([server.url('/signal/stuck.bin')]);
+      const controller = new AbortController();
+
+      const running = batch.run(controller.signal);
+      await log.untilReceiving([0], 500);
+      controller.abort();
+      const result = await running;
+
+      assert.equal(result.items[0].state, 'cancelled');
+      assert.deepEqual(listFiles(dir), ['stuck.bin.part', 'stuck.bin.part.meta']);
+    });
+
+    it('starts nothing when the signal is already aborted', async () => {
+      server.route('/signal/never.bin', serve(payload(10)));
+      const { batch, dir } = newBatch([server.url('/signal/never.bin')]);
+
+      const result = await batch.run(AbortSignal.abort());
+
+      assert.equal(result.items[0].state, 'cancelled');
+      assert.equal(server.requestsTo('/signal/never.bin').length, 0);
+      assert.deepEqual(listFiles(dir), []);
+    });
+  });
+
   describe('cancel()', () => {
     it('ends every running item as cancelled, resolves run(), and keeps resumable .part files', async () => {
       const data = [payload(1000), payload(1000), payload(1000)];
