@@ -38,8 +38,17 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   for (const warning of list.warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (list.entries.length === 0) process.stderr.write(`warning: no URLs found in ${args.lists.join(', ')}\n`);
 
-  const batch = new Batch(list.entries, { targetDir: path.resolve(args.dir), ...args.download });
+  const targetDir = path.resolve(args.dir);
+  try {
+    // Checked here so that a bad --dir is one clear usage error, not the same failure per item.
+    await fs.promises.mkdir(targetDir, { recursive: true });
+  } catch (err) {
+    process.stderr.write(`asset-fetch: cannot use --dir ${args.dir}: ${(err as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  const batch = new Batch(list.entries, { targetDir, ...args.download });
   const display = chooseDisplay(args);
   batch.onUpdate((update) => display.update(update));
 

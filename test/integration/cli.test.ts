@@ -235,6 +235,25 @@ describe('CLI (integration)', () => {
       assert.equal(server.requestsTo('/usage/never.bin').length, 0, 'no list is downloaded when one is unreadable');
     });
 
+    it('exits 2 when --dir cannot be a folder (it is a file)', async () => {
+      const dir = tempDir('usage');
+      const file = path.join(dir, 'a-file');
+      fs.writeFileSync(file, 'not a folder');
+      const result = await runCli(['--json', '--dir', file, list]);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /cannot use --dir .*a-file/);
+      assert.equal(server.requestsTo('/usage/never.bin').length, 0);
+    });
+
+    it('warns when a list holds no URL at all, and exits 0', async () => {
+      const dir = tempDir('usage');
+      const empty = writeList(dir, 'empty.txt', ['# nothing here yet', '']);
+      const result = await runCli(['--json', '--dir', path.join(dir, 'out'), empty]);
+      assert.equal(result.code, 0);
+      assert.match(result.stderr, /no URLs found in .*empty\.txt/);
+      assert.deepEqual(result.json?.items, []);
+    });
+
     it('exits 2 when the list is a folder', async () => {
       const folder = tempDir('usage');
       const result = await runCli(['--json', '--dir', tempDir('usage'), folder]);
