@@ -146,7 +146,15 @@ export class Batch {
       target,
       names: this.names,
       setState: (item, state) => this.setState(item, state),
-      progressed: (item) => this.progressed(item),
+      setBytes: (item, bytes, total) => {
+        this.reporter.bytesChanged(item, bytes - item.bytes, (total ?? 0) - (item.total ?? 0));
+        item.bytes = bytes;
+        item.total = total;
+      },
+      addBytes: (item, n) => {
+        item.bytes += n;
+        this.reporter.bytesChanged(item, n, 0);
+      },
       log: (level, item, message) => this.log(level, item, message),
     }));
   }
@@ -174,14 +182,6 @@ export class Batch {
     if (from === state) return;
     item.state = state;
     this.reporter.stateChanged(item, from);
-    this.progressed(item);
-  }
-
-  private progressed(item: Item): void {
-    const total = item.total ?? 0;
-    this.reporter.bytesChanged(item, item.bytes - item.countedBytes, total - item.countedTotal);
-    item.countedBytes = item.bytes;
-    item.countedTotal = total;
   }
 
   private log(level: LogLevel, item: Item, message: string): void {

@@ -24,7 +24,10 @@ export interface DownloadContext {
   target: TargetFolder;
   names: NameAllocator;
   setState(item: Item, state: ItemState): void;
-  progressed(item: Item): void;
+  /** Sets what the item has and expects; the batch totals follow. */
+  setBytes(item: Item, bytes: number, total: number | undefined): void;
+  /** `n` more bytes of the item arrived. */
+  addBytes(item: Item, n: number): void;
   log(level: LogLevel, item: Item, message: string): void;
 }
 
@@ -76,8 +79,7 @@ async function handleExistingFile(item: Item, ctx: DownloadContext): Promise<boo
   switch (ctx.options.onExisting) {
     case 'skip': {
       const stat = await fs.promises.stat(ctx.target.resolve(wanted)).catch(() => undefined);
-      item.bytes = stat?.size ?? 0;
-      item.total = item.bytes;
+      ctx.setBytes(item, stat?.size ?? 0, stat?.size ?? 0);
       item.attempts = 0;
       ctx.setState(item, 'skipped');
       ctx.log('info', item, `skipped ${item.url}: ${wanted} already exists`);
@@ -179,18 +181,15 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
   }
 
   const hash = item.entry.checksum ? await hashOfPrefix(item.entry.checksum.algorithm, part.path, offset) : undefined;
-  item.bytes = offset;
-  item.total = total;
-  ctx.progressed(item);
+  ctx.setBytes(item, offset, total);
   try {
     await part.writeBody(exchange, offset, (chunk) => {
-      item.bytes += chunk.length;
+      ctx.addBytes(item, chunk.length);
       onReceived(chunk.length);
       if (maxSize !== undefined && item.bytes > maxSize) {
         throw new DownloadError(`download exceeded the size limit of ${formatBytes(maxSize)}`, false);
       }
       hash?.update(chunk);
-      ctx.progressed(item);
     });
   } catch (err) {
     if (err instanceof DownloadError && !err.retryable) {
@@ -199,7 +198,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
       throw err;
     }
     // Chunks still in memory when the connection broke were not written: trust the file's size.
-    item.bytes = await fs.promises.stat(part.path).then((st) => st.size, () => 0);
+    ctx.setBytes(item, await fs.promises.stat(part.path).then((st) => st.size, () => 0), item.total);
     item.resume = resumable(record, item.bytes);
     throw err;
   }
@@ -228,8 +227,7 @@ async function finish(item: Item, ctx: DownloadContext, partPath: string, size: 
       throw new DownloadError(`checksum mismatch: expected ${checksum.algorithm} ${checksum.hex}, got ${actual}`, false);
     }
   }
-  item.bytes = size;
-  item.total = size;
+  ctx.setBytes(item, size, size);
   const finalPath = ctx.target.resolve(item.finalRelativePath ?? item.relativePath!);
   await ctx.target.ensureParent(finalPath);
   // A rename is a metadata update: synchronous is cheaper than a thread-pool round trip.

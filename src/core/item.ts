@@ -13,18 +13,12 @@ export class Item extends Cancellation {
   finalRelativePath: string | undefined;
   bytes = 0;
   total: number | undefined;
-  speed = 0;
   attempts = 0;
   error: string | undefined;
   /** Validators and size of the `.part` kept between attempts of this run. */
   resume: ResumeState | undefined;
   /** Whether `<name>.part.meta` may exist and must be removed once the file is complete. */
   resumeRecordOnDisk = false;
-  /** Bytes at the previous progress flush, for the speed estimate. */
-  bytesAtLastFlush = 0;
-  /** What the batch totals already include of this item's bytes and total. */
-  countedBytes = 0;
-  countedTotal = 0;
 
   constructor(
     readonly id: number,
@@ -41,7 +35,8 @@ export class Item extends Cancellation {
     return this.entry.url ? new URL(this.entry.url).host : '';
   }
 
-  snapshot(): ItemSnapshot {
+  /** `speed` is the reporter's estimate; it is not kept on 100,000 items. */
+  snapshot(speed = 0): ItemSnapshot {
     return {
       id: this.id,
       url: this.url,
@@ -50,7 +45,7 @@ export class Item extends Cancellation {
       relativePath: this.finalRelativePath ?? this.relativePath,
       bytes: this.bytes,
       total: this.total,
-      speed: this.speed,
+      speed,
       attempts: this.attempts,
       error: this.error,
     };

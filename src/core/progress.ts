@@ -10,6 +10,8 @@ const SPEED_SMOOTHING = 0.3;
 
 export class ProgressReporter {
   private readonly dirty = new Set<Item>();
+  /** Speed estimates of running items only, so finished ones cost nothing. */
+  private readonly speeds = new Map<Item, { bytes: number; speed: number }>();
   private logs: LogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<Listener>();
@@ -82,11 +84,8 @@ export class ProgressReporter {
     this.speed = smooth(this.speed, (this.bytes - this.bytesAtLastFlush) / seconds);
     this.lastFlushAt = now;
     this.bytesAtLastFlush = this.bytes;
-    for (const item of this.dirty) {
-      item.speed = item.state === 'active' ? smooth(item.speed, (item.bytes - item.bytesAtLastFlush) / seconds) : 0;
-      item.bytesAtLastFlush = item.bytes;
-    }
-    const update: BatchUpdate = { stats: this.stats(), changed: Array.from(this.dirty, (i) => i.snapshot()), logs: this.logs, done };
+    const changed = Array.from(this.dirty, (item) => item.snapshot(this.itemSpeed(item, seconds)));
+    const update: BatchUpdate = { stats: this.stats(), changed, logs: this.logs, done };
     this.dirty.clear();
     this.logs = [];
     for (const listener of this.listeners) listener(update);
@@ -96,6 +95,21 @@ export class ProgressReporter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.listeners.clear();
+  }
+
+  private itemSpeed(item: Item, seconds: number): number {
+    if (item.state !== 'active') {
+      this.speeds.delete(item);
+      return 0;
+    }
+    const last = this.speeds.get(item);
+    if (!last) {
+      this.speeds.set(item, { bytes: item.bytes, speed: 0 }); // resumed bytes are not speed
+      return 0;
+    }
+    last.speed = smooth(last.speed, (item.bytes - last.bytes) / seconds);
+    last.bytes = item.bytes;
+    return last.speed;
   }
 
   private markDirty(item: Item): void {
