@@ -52,6 +52,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private ended = false;
   private failure: Error | undefined;
   private headDone = false;
+  private lastHeaders: IncomingHttpHeaders = {};
   private readonly detachSignal: () => void;
 
   constructor(
@@ -105,8 +106,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.controller && !this.controller.aborted) this.controller.abort(reason);
     else this.fail(reason);
   }
-
-  private lastHeaders: IncomingHttpHeaders = {};
 
   headerValue(name: string): string | undefined {
     const value = this.lastHeaders[name];

@@ -3,16 +3,17 @@
 // arrays, not as 100,000 pending promises, so memory stays flat for long lists.
 import pLimit, { type LimitFunction } from 'p-limit';
 
-interface HostQueue {
-  items: unknown[];
+interface HostQueue<T> {
+  /** Started items are cleared to undefined so their closures can be collected. */
+  items: (T | undefined)[];
   head: number;
   active: number;
 }
 
 export class Scheduler<T> {
   private readonly limit: LimitFunction;
-  private readonly hosts = new Map<string, HostQueue>();
-  private hostOrder: HostQueue[] = [];
+  private readonly hosts = new Map<string, HostQueue<T>>();
+  private hostOrder: HostQueue<T>[] = [];
   private nextHost = 0;
   private queued = 0;
   private inFlight = 0;
@@ -49,7 +50,7 @@ export class Scheduler<T> {
       const queue = this.nextRunnableHost();
       if (!queue) return;
       const item = queue.items[queue.head] as T;
-      queue.items[queue.head++] = undefined; // let finished items' closures be collected
+      queue.items[queue.head++] = undefined;
       if (queue.head === queue.items.length) {
         queue.items = [];
         queue.head = 0;
@@ -68,7 +69,7 @@ export class Scheduler<T> {
     }
   }
 
-  private nextRunnableHost(): HostQueue | undefined {
+  private nextRunnableHost(): HostQueue<T> | undefined {
     for (let tried = 0; tried < this.hostOrder.length; tried++) {
       const queue = this.hostOrder[this.nextHost];
       this.nextHost = (this.nextHost + 1) % this.hostOrder.length;
