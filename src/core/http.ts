@@ -53,7 +53,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private failure: Error | undefined;
   private headDone = false;
   private lastHeaders: IncomingHttpHeaders = {};
-  private readonly detachSignal: () => void;
+  private readonly unsubscribeCancel: () => void;
 
   constructor(
     dispatcher: Dispatcher,
@@ -66,7 +66,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       this.rejectHead = reject;
     });
     this.head.catch(() => undefined); // errors are read by whoever awaits head; avoid unhandled ones
-    this.detachSignal = cancellation.onCancel(() => this.abort(new CancelledError()));
+    this.unsubscribeCancel = cancellation.onCancel(() => this.abort(new CancelledError()));
     if (cancellation.cancelled) return;
     dispatcher.dispatch({ origin: url.origin, path: url.pathname + url.search, method: 'GET', headers }, this);
   }
@@ -132,7 +132,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.ended = true;
-    this.detachSignal();
+    this.unsubscribeCancel();
     this.consumer?.onEnd();
   }
 
@@ -143,7 +143,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private fail(error: Error): void {
     if (this.failure || this.ended) return;
     this.failure = error;
-    this.detachSignal();
+    this.unsubscribeCancel();
     if (!this.headDone) this.rejectHead(error);
     this.consumer?.onError(error);
   }
