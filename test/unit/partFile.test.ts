@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BodyConsumer, Exchange } from '../../src/core/http';
+import { PartFile } from '../../src/core/partFile';
+
+/**
+ * Stands in for a response body: the test pushes chunks as fast as it likes and sees whether the
+ * writer asked it to pause, as undici's dispatch controller would be asked.
+ */
+class FakeBody {
+  consumer: BodyConsumer | undefined;
+  paused = false;
+  pauses = 0;
+  aborted: Error | undefined;
+  private resumeWaiters: (() => void)[] = [];
+
+  consume(consumer: BodyConsumer): void {
+    this.consumer = consumer;
+  }
+  pause(): void {
+    this.paused = true;
+    this.pauses++;
+  }
+  resume(): void {
+    this.paused = false;
+    this.resumeWaiters.splice(0).forEach((resolve) => resolve());
+  }
+  abort(reason: Error): void {
+    this.aborted = reason;
+  }
+  whenResumed(): Promise<void> {
+    return this.paused ? new Promise((resolve) => this.resumeWaiters.push(resolve)) : Promise.resolve();
+  }
+  asExchange(): Exchange {
+    return this as unknown as Exchange;
+  }
+}
+
+describe('PartFile.writeBody', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asset-fetch-part-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('pauses the connection instead of buffering a large body faster than the disk takes it', async () => {
+    const body = new FakeBody();
+    const part = new PartFile(path.join(dir, 'big.bin.part'), false);
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    const done = part.writeBody(body.asExchange(), 0, () => undefined);
+
+    let sent = 0;
+    let mostUnwritten = 0;
+    const total = 48 * 1024 * 1024;
+    while (sent < total) {
+      // The sender honours pause as a socket would: it waits for resume before sending more.
+      await body.whenResumed();
+      body.consumer!.onData(chunk);
+      sent += chunk.length;
+      const onDisk = fs.existsSync(part.path) ? fs.statSync(part.path).size : 0;
+      mostUnwritten = Math.max(mostUnwritten, sent - onDisk);
+    }
+    body.consumer!.onEnd();
+    assert.equal(await done, total);
+    part.close();
+
+    assert.ok(body.pauses > 0, 'the writer asked the connection to pause');
+    assert.ok(mostUnwritten <= 8 * 1024 * 1024, `at most a few MB wait for the disk (saw ${mostUnwritten} bytes)`);
+    assert.equal(fs.statSync(part.path).size, total);
+  });
+
+  it('writes a small body in one go and creates no file for a body that never starts', async () => {
+    const small = new FakeBody();
+    const written = new PartFile(path.join(dir, 'small.bin.part'), false);
+    const done = written.writeBody(small.asExchange(), 0, () => undefined);
+    small.consumer!.onData(Buffer.from('hello '));
+    small.consumer!.onData(Buffer.from('world'));
+    small.consumer!.onEnd();
+    assert.equal(await done, 11);
+    written.close();
+    assert.equal(fs.readFileSync(written.path, 'utf8'), 'hello world');
+
+    const failed = new FakeBody();
+    const never = new PartFile(path.join(dir, 'never.bin.part'), false);
+    const rejected = never.writeBody(failed.asExchange(), 0, () => undefined);
+    failed.consumer!.onError(new Error('connection reset'));
+    await assert.rejects(rejected, /connection reset/);
+    never.close();
+    assert.equal(fs.existsSync(never.path), false);
+  });
+
+  it('keeps the bytes that arrived before a failure, for resuming', async () => {
+    const body = new FakeBody();
+    const part = new PartFile(path.join(dir, 'cut.bin.part'), false);
+    const done = part.writeBody(body.asExchange(), 0, () => undefined);
+    body.consumer!.onData(Buffer.alloc(1000, 1));
+    body.consumer!.onError(new Error('connection reset'));
+    await assert.rejects(done, /connection reset/);
+    part.close();
+    assert.equal(fs.statSync(part.path).size, 1000);
+  });
+});
