@@ -18,6 +18,7 @@ import {
   type RecordedRequest,
 } from '../support/hostileServer';
 import { fetchList, listFiles, readFile, useTempDirs, writeList, type CliRun } from '../support/run';
+import { startUnacceptingPort } from '../support/unacceptingPort';
 
 describe('resilience against hostile servers (integration)', () => {
   let server: HostileServer;
@@ -136,6 +137,21 @@ describe('resilience against hostile servers (integration)', () => {
   });
 
   describe('timeouts', () => {
+    it('fails with a connect timeout when the server never completes the connection', async function () {
+      // undici's own connect timeout is 10 s: finishing well within 8 s shows --timeout is applied.
+      this.timeout(8000);
+      const unaccepting = await startUnacceptingPort();
+      try {
+        const url = `http://127.0.0.1:${unaccepting.port}/never-connects.bin`;
+        const dir = tempDir('connect');
+        const run = await fetchList(writeList(dir, 'list.txt', [url]), path.join(dir, 'out'), ['--timeout', '0.5', '--retries', '0']);
+        assert.equal(run.item(url).status, 'failed');
+        assert.equal(run.item(url).error, 'timed out connecting');
+      } finally {
+        await unaccepting.close();
+      }
+    });
+
     it('fails with a timeout when the body never starts', async () => {
       server.route('/stall/headers-only.bin', partialBody(payload(1000), 0, 'stall'));
 
