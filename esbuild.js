@@ -1,4 +1,6 @@
-// Bundles the CLI (and, later, the extension) into dist/, and the mocha suites into out/test/.
+// Bundles the CLI, the extension and its engine worker into dist/, and the mocha suites into
+// out/test/ (the VS Code suite keeps `vscode` and `mocha` external: the editor provides the one,
+// node_modules the other).
 // Bundling lets CommonJS output include ESM-only dependencies such as p-limit.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
@@ -27,14 +29,18 @@ function testEntryPoints() {
   );
 }
 
+function vscodeTestEntryPoints() {
+  return fs.readdirSync('test/vscode').filter((f) => f.endsWith('.ts')).map((f) => path.join('test/vscode', f));
+}
+
 async function main() {
   if (tests) {
     fs.rmSync('out/test', { recursive: true, force: true });
     await esbuild.build({ ...common, entryPoints: testEntryPoints(), outdir: 'out', outbase: '.' });
+    await esbuild.build({ ...common, entryPoints: vscodeTestEntryPoints(), outdir: 'out', outbase: '.', external: ['vscode', 'mocha', '@vscode/test-electron'] });
     return;
   }
-  const entryPoints = { cli: 'src/cli.ts' };
-  if (fs.existsSync('src/extension.ts')) entryPoints.extension = 'src/extension.ts';
+  const entryPoints = { cli: 'src/cli.ts', extension: 'src/extension.ts', worker: 'src/worker/engineWorker.ts' };
   await esbuild.build({
     ...common,
     entryPoints,

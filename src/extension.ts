@@ -1,0 +1,60 @@
+// Wiring only: the model, the engine worker behind it, and one adapter per concern.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { DownloadsModel } from './model/downloadsModel';
+import { DownloadCommands } from './vscode/downloadCommands';
+import { DownloadsTree } from './vscode/downloadsTree';
+import { ListDiagnostics } from './vscode/listDiagnostics';
+import { OutputLog } from './vscode/outputLog';
+import { ProgressNotifications } from './vscode/progressNotification';
+import { SecretHeaders } from './vscode/secretHeaders';
+import { DownloadsStatusBar } from './vscode/statusBar';
+import { TreeCommands } from './vscode/treeCommands';
+import { EngineClient } from './worker/engineClient';
+
+/** What activate returns: the model, for the extension tests (test/vscode). */
+export interface AssetFetchApi {
+  model: DownloadsModel;
+}
+
+export function activate(context: vscode.ExtensionContext): AssetFetchApi {
+  // The worker only answers requests the model sends, so `model` exists by the first message.
+  const engine = new EngineClient(path.join(context.extensionPath, 'dist', 'worker.js'), (message) => model.receive(message));
+  const model = new DownloadsModel(engine);
+  const secrets = new SecretHeaders(context.secrets, context.globalState);
+  const downloads = new DownloadCommands(model, secrets);
+  const tree = new DownloadsTree(model);
+  const actions = new TreeCommands(model);
+  const log = new OutputLog(model);
+
+  const register = (name: string, run: (...args: never[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(`assetFetch.${name}`, run));
+  register('downloadUrls', () => downloads.downloadUrls());
+  register('downloadUrlsInFile', (uri?: vscode.Uri, uris?: vscode.Uri[]) => downloads.downloadUrlsInFile(uri, uris));
+  register('cancelBatch', (node, nodes) => actions.cancel(node, nodes));
+  register('cancelItem', (node, nodes) => actions.cancel(node, nodes));
+  register('retryFailed', (node, nodes) => actions.retry(node, nodes));
+  register('retryItem', (node, nodes) => actions.retry(node, nodes));
+  register('removeBatch', (node, nodes) => actions.remove(node, nodes));
+  register('clearFinished', () => actions.clearFinished());
+  register('openFile', (node) => actions.openFile(node));
+  register('revealFile', (node) => actions.revealFile(node));
+  register('copyUrl', (node, nodes) => actions.copyUrl(node, nodes));
+  register('setSecretHeader', () => secrets.promptAndSet());
+  register('clearSecretHeaders', () => secrets.promptAndClear());
+  register('showLog', () => log.channel.show(true));
+
+  context.subscriptions.push(
+    vscode.window.createTreeView('assetFetch.downloads', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }),
+    tree,
+    log,
+    new ProgressNotifications(model),
+    new DownloadsStatusBar(model),
+    new ListDiagnostics(),
+    { dispose: () => model.dispose() },
+    { dispose: () => void engine.dispose() },
+  );
+  return { model };
+}
+
+export function deactivate(): void {}

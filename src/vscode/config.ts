@@ -1,0 +1,52 @@
+// The one typed reader of `assetFetch.*` settings (and the `http.*` proxy settings the engine
+// needs, since undici does not use VS Code's proxy support).
+import * as vscode from 'vscode';
+import { DEFAULT_OPTIONS, type OnExisting } from '../core/frontEnd';
+
+export interface ProxySettings {
+  url?: string;
+  noProxy: string[];
+  strictSSL: boolean;
+}
+
+export interface Settings {
+  targetDirectory: string;
+  concurrency: number;
+  connectionsPerHost: number;
+  retries: number;
+  timeoutSeconds: number;
+  /** Bytes; undefined means no limit. */
+  maxSize: number | undefined;
+  onExisting: OnExisting;
+  /** Host → header name → value (non-secret headers only). */
+  headers: Record<string, Record<string, string>>;
+  proxy: ProxySettings;
+}
+
+/** Reads settings for a list file's folder (settings may differ per workspace folder). */
+export function readSettings(scope?: vscode.Uri): Settings {
+  const c = vscode.workspace.getConfiguration('assetFetch', scope);
+  const http = vscode.workspace.getConfiguration('http', scope);
+  const maxMiB = c.get<number>('maxFileSizeMB', 0);
+  return {
+    targetDirectory: c.get<string>('targetDirectory', '').trim(),
+    concurrency: clampInt(c.get<number>('concurrency'), DEFAULT_OPTIONS.jobs, 1, 64),
+    connectionsPerHost: clampInt(c.get<number>('connectionsPerHost'), DEFAULT_OPTIONS.perHost, 1, 64),
+    retries: clampInt(c.get<number>('retries'), DEFAULT_OPTIONS.retries, 0, 20),
+    timeoutSeconds: clampInt(c.get<number>('timeoutSeconds'), DEFAULT_OPTIONS.timeoutSeconds, 1, 3600),
+    maxSize: maxMiB > 0 ? Math.round(maxMiB * 1024 * 1024) : undefined,
+    onExisting: c.get<OnExisting>('onExisting', 'skip'),
+    headers: c.get<Record<string, Record<string, string>>>('headers', {}),
+    proxy: {
+      url: http.get<string>('proxy')?.trim() || undefined,
+      noProxy: http.get<string[]>('noProxy', []),
+      strictSSL: http.get<boolean>('proxyStrictSSL', true),
+    },
+  };
+}
+
+
+function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.round(value)));
+}

@@ -1,0 +1,40 @@
+// Turns settings and secret headers into the engine's DownloadOptions for one batch.
+import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/frontEnd';
+import type { Settings } from './config';
+
+/** Progress updates from the worker: a few a second is smooth and cheap for the extension host. */
+const PROGRESS_INTERVAL_MS = 250;
+
+export function downloadOptions(
+  targetDir: string,
+  settings: Settings,
+  secretHeaders: Record<string, Record<string, string>>,
+): DownloadOptions {
+  return {
+    ...DEFAULT_OPTIONS,
+    targetDir,
+    jobs: settings.concurrency,
+    perHost: settings.connectionsPerHost,
+    retries: settings.retries,
+    timeoutSeconds: settings.timeoutSeconds,
+    maxSize: settings.maxSize,
+    onExisting: settings.onExisting,
+    progressIntervalMs: PROGRESS_INTERVAL_MS,
+    hostHeaders: mergeHostHeaders(settings.headers, secretHeaders),
+    proxy: settings.proxy,
+  };
+}
+
+/** Host names compare case-insensitively; a secret value wins over a setting of the same name. */
+function mergeHostHeaders(...sources: Record<string, Record<string, string>>[]): Record<string, Record<string, string>> {
+  const merged: Record<string, Record<string, string>> = {};
+  for (const source of sources) {
+    for (const [host, headers] of Object.entries(source)) {
+      const target = (merged[host.trim().toLowerCase()] ??= {});
+      for (const [name, value] of Object.entries(headers ?? {})) {
+        if (typeof value === 'string') target[name.toLowerCase()] = value;
+      }
+    }
+  }
+  return merged;
+}

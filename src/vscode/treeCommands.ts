@@ -1,0 +1,65 @@
+// Actions on rows of the Downloads tree (inline buttons and context menu). Each accepts the
+// clicked node and, for multi-selection, every selected node.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { BatchRecord, ItemRecord, type DownloadsModel } from '../model/downloadsModel';
+import type { DownloadNode } from './downloadsTree';
+
+export class TreeCommands {
+  constructor(private readonly model: DownloadsModel) {}
+
+  cancel(node?: DownloadNode, nodes?: DownloadNode[]): void {
+    for (const n of selection(node, nodes)) {
+      if (n instanceof BatchRecord) this.model.cancel(n);
+      else this.model.cancel(n.batch, n);
+    }
+  }
+
+  retry(node?: DownloadNode, nodes?: DownloadNode[]): void {
+    const batches = new Map<BatchRecord, ItemRecord[] | undefined>();
+    for (const n of selection(node, nodes)) {
+      if (n instanceof BatchRecord) batches.set(n, undefined);
+      else if (!batches.has(n.batch) || batches.get(n.batch)) {
+        // A selected batch already retries all its failed items; otherwise collect the items.
+        batches.set(n.batch, [...(batches.get(n.batch) ?? []), n]);
+      }
+    }
+    for (const [batch, items] of batches) this.model.retry(batch, items);
+  }
+
+  remove(node?: DownloadNode, nodes?: DownloadNode[]): void {
+    for (const n of selection(node, nodes)) if (n instanceof BatchRecord) this.model.remove(n);
+  }
+
+  clearFinished(): void {
+    this.model.clearFinished();
+  }
+
+  async openFile(node?: DownloadNode): Promise<void> {
+    const uri = node instanceof ItemRecord ? fileOf(node) : undefined;
+    if (uri) await vscode.commands.executeCommand('vscode.open', uri);
+  }
+
+  async revealFile(node?: DownloadNode): Promise<void> {
+    const uri = node instanceof ItemRecord ? fileOf(node) : undefined;
+    if (!uri) return;
+    // The Explorer shows workspace files only; a file elsewhere opens instead.
+    if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
+    else await vscode.commands.executeCommand('vscode.open', uri);
+  }
+
+  async copyUrl(node?: DownloadNode, nodes?: DownloadNode[]): Promise<void> {
+    const urls = selection(node, nodes).filter((n) => n instanceof ItemRecord).map((n) => n.snapshot.url);
+    if (urls.length > 0) await vscode.env.clipboard.writeText(urls.join('\n'));
+  }
+}
+
+function selection(node: DownloadNode | undefined, nodes: DownloadNode[] | undefined): DownloadNode[] {
+  if (nodes && node && nodes.includes(node)) return nodes;
+  return node ? [node] : [];
+}
+
+function fileOf(item: ItemRecord): vscode.Uri | undefined {
+  const relative = item.snapshot.relativePath;
+  return relative ? vscode.Uri.file(path.join(item.batch.targetDir, relative)) : undefined;
+}

@@ -1,0 +1,175 @@
+// Runs the extension's commands in a real VS Code against a local HTTP server and checks the
+// files on disk, the model the views read, and the diagnostics.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { BatchRecord, DownloadsModel } from '../../src/model/downloadsModel';
+
+const EXTENSION_ID = 'asset-fetch.asset-fetch';
+
+function body(name: string): Buffer {
+  return Buffer.from(`contents of ${name}\n`.repeat(50));
+}
+
+/** Waits for `check` to return a value other than undefined (the mocha timeout bounds it). */
+async function until<T>(check: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('Asset Fetch in VS Code', () => {
+  let server: http.Server;
+  let origin: string;
+  let model: DownloadsModel;
+  let workspace: string;
+  let testDir: string;
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      const name = path.posix.basename(req.url ?? '/');
+      if (name.startsWith('missing')) {
+        res.writeHead(404).end('not here');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body(name));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the tests need a workspace folder');
+    workspace = folder.uri.fsPath;
+    const extension = vscode.extensions.getExtension<{ model: DownloadsModel }>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is installed`);
+    model = (await extension.activate()).model;
+  });
+
+  beforeEach(function () {
+    testDir = path.join(workspace, `case-${Date.now()}-${this.currentTest?.title.replace(/\W+/g, '-').slice(0, 40)}`);
+    fs.mkdirSync(testDir, { recursive: true });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    server.close();
+  });
+
+  /** Resolves with the next batch that finishes a run. */
+  function nextFinishedRun(): Promise<BatchRecord> {
+    return new Promise((resolve) => {
+      const subscription = model.onDidFinishRun((batch) => {
+        subscription.dispose();
+        resolve(batch);
+      });
+    });
+  }
+
+  it('contributes its commands', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const name of ['downloadUrls', 'downloadUrlsInFile', 'retryFailed', 'cancelBatch', 'clearFinished', 'setSecretHeader']) {
+      assert.ok(commands.includes(`assetFetch.${name}`), `assetFetch.${name} is registered`);
+    }
+  });
+
+  it('"Download URLs" downloads the whole list file next to it, and reports the failures', async () => {
+    const list = path.join(testDir, 'assets.txt');
+    fs.writeFileSync(list, `${origin}/a.bin\n${origin}/b.bin\n${origin}/missing.bin\nftp://example.com/x.bin\n`);
+    await vscode.window.showTextDocument(vscode.Uri.file(list));
+    const finished = nextFinishedRun();
+    await vscode.commands.executeCommand('assetFetch.downloadUrls');
+    const batch = await finished;
+    assert.equal(batch.title, 'assets.txt');
+    assert.deepEqual(fs.readFileSync(path.join(testDir, 'a.bin')), body('a.bin'));
+    assert.deepEqual(fs.readFileSync(path.join(testDir, 'b.bin')), body('b.bin'));
+    assert.ok(!fs.existsSync(path.join(testDir, 'missing.bin')), 'nothing under the name of a failed download');
+    const states = batch.items.map((i) => `${i.snapshot.state}${i.snapshot.error ? `: ${i.snapshot.error}` : ''}`);
+    assert.equal(states[0], 'ok');
+    assert.equal(states[1], 'ok');
+    assert.match(states[2], /^failed: .*404/);
+    assert.match(states[3], /^failed: line 4: /);
+  });
+
+  it('downloads only the selected lines of an unsaved editor, into the workspace folder', async () => {
+    const names = [1, 2, 3, 4].map((n) => `sel-${Date.now()}-${n}.bin`);
+    const document = await vscode.workspace.openTextDocument({ content: names.map((n) => `${origin}/${n}`).join('\n') });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(1, 0, 2, document.lineAt(2).text.length);
+    const finished = nextFinishedRun();
+    await vscode.commands.executeCommand('assetFetch.downloadUrls');
+    const batch = await finished;
+    assert.equal(batch.items.length, 2);
+    assert.deepEqual(fs.readFileSync(path.join(workspace, names[1])), body(names[1]));
+    assert.deepEqual(fs.readFileSync(path.join(workspace, names[2])), body(names[2]));
+    assert.ok(!fs.existsSync(path.join(workspace, names[0])) && !fs.existsSync(path.join(workspace, names[3])));
+    // The selection keeps its line numbers: the first selected line is line 2 of the editor.
+    assert.match(batch.items[0].snapshot.source, /:2$/);
+  });
+
+  it('"Download URLs in File" downloads every selected list file', async () => {
+    const first = path.join(testDir, 'one.urls');
+    const second = path.join(testDir, 'two.urls');
+    fs.writeFileSync(first, `${origin}/one.bin\n`);
+    fs.writeFileSync(second, `${origin}/two.bin\n`);
+    let done = 0;
+    const both = new Promise<void>((resolve) => {
+      const subscription = model.onDidFinishRun(() => {
+        if (++done < 2) return;
+        subscription.dispose();
+        resolve();
+      });
+    });
+    await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(first), [vscode.Uri.file(first), vscode.Uri.file(second)]);
+    await both;
+    assert.deepEqual(fs.readFileSync(path.join(testDir, 'one.bin')), body('one.bin'));
+    assert.deepEqual(fs.readFileSync(path.join(testDir, 'two.bin')), body('two.bin'));
+  });
+
+  it('retries the failed items of a batch from the tree command', async () => {
+    const list = path.join(testDir, 'retry.urls');
+    fs.writeFileSync(list, `${origin}/missing-then-there.bin\n`);
+    let finished = nextFinishedRun();
+    await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
+    const batch = await finished;
+    assert.equal(batch.items[0].snapshot.state, 'failed');
+    // The server now has the file: a retry of the batch completes it.
+    const original = server.listeners('request')[0] as http.RequestListener;
+    server.removeAllListeners('request');
+    server.on('request', (_req, res) => res.writeHead(200).end(body('retried')));
+    try {
+      finished = nextFinishedRun();
+      await vscode.commands.executeCommand('assetFetch.retryFailed', batch);
+      await finished;
+    } finally {
+      server.removeAllListeners('request');
+      server.on('request', original);
+    }
+    assert.equal(batch.items[0].snapshot.state, 'ok');
+    assert.deepEqual(fs.readFileSync(path.join(testDir, 'missing-then-there.bin')), body('retried'));
+  });
+
+  it('underlines unusable lines of an open list file with the engine message', async () => {
+    const list = path.join(testDir, 'broken.urls');
+    fs.writeFileSync(list, `${origin}/fine.bin\nhttp://\nftp://example.com/file\n`);
+    const uri = vscode.Uri.file(list);
+    await vscode.window.showTextDocument(uri);
+    const diagnostics = await until(() => {
+      const found = vscode.languages.getDiagnostics(uri);
+      return found.length >= 2 ? found : undefined;
+    }, 'diagnostics of broken.urls');
+    assert.deepEqual(diagnostics.map((d) => d.range.start.line), [1, 2]);
+    assert.ok(diagnostics.every((d) => d.source === 'Asset Fetch' && d.message.length > 0));
+  });
+
+  it('removes finished batches with "Clear Finished"', async () => {
+    assert.ok(model.batches.length > 0);
+    await vscode.commands.executeCommand('assetFetch.clearFinished');
+    assert.equal(model.batches.filter((b) => !b.running).length, 0);
+  });
+});
