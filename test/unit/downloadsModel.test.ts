@@ -1,0 +1,129 @@
+// The downloads model on its own: how engine messages become state and events, and which user
+// requests reach the engine.
+import assert from 'node:assert/strict';
+import { DEFAULT_OPTIONS, type BatchStats, type ItemSnapshot } from '../../src/core';
+import { DownloadsModel, type Engine } from '../../src/model/downloadsModel';
+
+class RecordingEngine implements Engine {
+  readonly calls: string[] = [];
+  private next = 1;
+  start(_text: string, sourceName: string): number {
+    this.calls.push(`start ${sourceName}`);
+    return this.next++;
+  }
+  cancel(batchId: number, itemId?: number): void {
+    this.calls.push(`cancel ${batchId}${itemId === undefined ? '' : `/${itemId}`}`);
+  }
+  retry(batchId: number, itemIds?: number[]): void {
+    this.calls.push(`retry ${batchId}${itemIds ? ` [${itemIds}]` : ''}`);
+  }
+  remove(batchId: number): void {
+    this.calls.push(`remove ${batchId}`);
+  }
+}
+
+function item(id: number, patch: Partial<ItemSnapshot> = {}): ItemSnapshot {
+  return { id, url: `http://h/${id}`, source: `l:${id + 1}`, state: 'queued', relativePath: `${id}.bin`, bytes: 0, speed: 0, attempts: 0, ...patch };
+}
+
+function stats(patch: Partial<BatchStats> = {}): BatchStats {
+  return { total: 2, queued: 2, active: 0, ok: 0, skipped: 0, failed: 0, cancelled: 0, bytes: 0, knownTotalBytes: 0, speed: 0, elapsedMs: 0, ...patch };
+}
+
+describe('DownloadsModel', () => {
+  let engine: RecordingEngine;
+  let model: DownloadsModel;
+  const options = { ...DEFAULT_OPTIONS, targetDir: '/tmp/x' };
+
+  beforeEach(() => {
+    engine = new RecordingEngine();
+    model = new DownloadsModel(engine);
+  });
+
+  it('starts a batch in the engine and lists it newest first', () => {
+    const first = model.start({ title: 'a.txt', text: '', options });
+    const second = model.start({ title: 'b.txt', text: '', options });
+    assert.deepEqual(engine.calls, ['start a.txt', 'start b.txt']);
+    assert.deepEqual(model.batches, [second, first]);
+    assert.deepEqual(model.running, [second, first]);
+  });
+
+  it('applies updates to the same item records and tracks overall progress incrementally', () => {
+    const batch = model.start({ title: 'a.txt', text: '', options });
+    model.receive({ type: 'started', batchId: batch.id, items: [item(0), item(1)], stats: stats(), warnings: [] });
+    const [first, second] = batch.items;
+    const changes: number[][] = [];
+    model.onDidChange(({ items }) => changes.push(items.map((i) => i.snapshot.id)));
+    model.receive({ type: 'update', batchId: batch.id, update: { stats: stats(), changed: [item(1, { state: 'active', bytes: 50, total: 100 })], logs: [], done: false } });
+    assert.equal(batch.items[1], second, 'records keep their identity (tree elements)');
+    assert.equal(second.snapshot.bytes, 50);
+    assert.equal(batch.progress, 0.25);
+    model.receive({ type: 'update', batchId: batch.id, update: { stats: stats(), changed: [item(0, { state: 'ok' }), item(1, { state: 'failed', error: 'HTTP 404' })], logs: [], done: true } });
+    assert.equal(first.snapshot.state, 'ok');
+    assert.equal(batch.progress, 1);
+    assert.deepEqual(changes, [[1], [0, 1]]);
+  });
+
+  it('ends a run once, on the engine\'s "finished" message', () => {
+    const batch = model.start({ title: 'a.txt', text: '', options });
+    let ends = 0;
+    model.onDidFinishRun(() => ends++);
+    model.receive({ type: 'finished', batchId: batch.id, stats: stats({ queued: 0, ok: 2 }) });
+    model.receive({ type: 'finished', batchId: batch.id, stats: stats({ queued: 0, ok: 2 }) });
+    assert.equal(ends, 1);
+    assert.equal(batch.running, false);
+    assert.equal(batch.stats?.ok, 2);
+  });
+
+  it('retries only failed or cancelled items that have a file name, and starts a new run', () => {
+    const batch = model.start({ title: 'a.txt', text: '', options });
+    model.receive({ type: 'started', batchId: batch.id, items: [item(0, { state: 'failed' }), item(1, { state: 'ok' }), item(2, { state: 'failed', relativePath: undefined })], stats: stats(), warnings: [] });
+    model.receive({ type: 'finished', batchId: batch.id, stats: stats() });
+    let runs = 0;
+    model.onDidStartRun(() => runs++);
+    model.retry(batch, [batch.items[1], batch.items[2]]);
+    assert.equal(runs, 0, 'nothing retryable: no run');
+    model.retry(batch, [batch.items[0], batch.items[1]]);
+    model.retry(batch);
+    assert.deepEqual(engine.calls.slice(1), ['retry 1 [0]', 'retry 1']);
+    assert.equal(runs, 1, 'a retry while running joins the run');
+    assert.equal(batch.running, true);
+  });
+
+  it('passes cancel requests for a batch or one item to the engine', () => {
+    const batch = model.start({ title: 'a.txt', text: '', options });
+    model.receive({ type: 'started', batchId: batch.id, items: [item(0), item(1)], stats: stats(), warnings: [] });
+    model.cancel(batch, batch.items[1]);
+    model.cancel(batch);
+    assert.deepEqual(engine.calls.slice(1), ['cancel 1/1', 'cancel 1']);
+  });
+
+  it('clears finished batches only and releases them in the engine', () => {
+    const done = model.start({ title: 'done.txt', text: '', options });
+    const busy = model.start({ title: 'busy.txt', text: '', options });
+    model.receive({ type: 'finished', batchId: done.id, stats: stats() });
+    model.clearFinished();
+    assert.deepEqual(model.batches, [busy]);
+    assert.deepEqual(engine.calls.slice(2), ['remove 1']);
+    // Messages for a removed batch are ignored.
+    model.receive({ type: 'update', batchId: done.id, update: { stats: stats(), changed: [], logs: [], done: false } });
+  });
+
+  it('fails a running batch on a worker failure, with its message in the log', () => {
+    const batch = model.start({ title: 'a.txt', text: '', options });
+    const logged: string[] = [];
+    model.onDidLog(({ entries }) => logged.push(...entries.map((e) => `${e.level} ${e.message}`)));
+    model.receive({ type: 'failed', batchId: batch.id, message: 'the download worker stopped: exit code 1' });
+    assert.equal(batch.running, false);
+    assert.equal(batch.error, 'the download worker stopped: exit code 1');
+    assert.deepEqual(logged, ['error a.txt: the download worker stopped: exit code 1']);
+  });
+
+  it('logs parser warnings when a batch starts', () => {
+    const batch = model.start({ title: 'a.txt', text: '', options });
+    const logged: string[] = [];
+    model.onDidLog(({ entries }) => logged.push(...entries.map((e) => `${e.level} ${e.message}`)));
+    model.receive({ type: 'started', batchId: batch.id, items: [], stats: stats({ total: 0 }), warnings: ['line 3: duplicate of line 1'] });
+    assert.deepEqual(logged, ['warn line 3: duplicate of line 1']);
+  });
+});
