@@ -1,0 +1,8 @@
+// The UI scenarios, in the order they run.
+import cancelResume from './cancelResume.mjs';
+import downloadCommand from './downloadCommand.mjs';
+import explorerMenu from './explorerMenu.mjs';
+import untitledSelection from './untitledSelection.mjs';
+import untrusted from './untrusted.mjs';
+
+export const scenarios = [downloadCommand, explorerMenu, cancelResume, untrusted, untitledSelection];
