@@ -1,9 +1,14 @@
 // Command-line arguments → validated options, or a usage error that says what is wrong.
 import { parseArgs } from 'node:util';
-import { headerProblem, type DownloadOptions, type OnExisting } from '../core';
+import { headerProblem, type DownloadOptions, type OnExisting, type ProxySettings } from '../core';
+import { parseProxyUrl } from '../core/proxy';
+import { parseHostKey } from '../core/requestHeaders';
 
 /** The engine options the command line sets, under the engine's own names. */
-export type CliDownloadOptions = Pick<DownloadOptions, 'jobs' | 'perHost' | 'retries' | 'timeoutSeconds' | 'maxSize' | 'headers' | 'onExisting'>;
+export type CliDownloadOptions = Pick<
+  DownloadOptions,
+  'jobs' | 'perHost' | 'retries' | 'timeoutSeconds' | 'maxSize' | 'headers' | 'hostHeaders' | 'onExisting' | 'proxy'
+>;
 
 export interface CliArgs {
   lists: string[];
@@ -30,6 +35,14 @@ Options:
   --timeout <seconds>      connect, response-header and body-idle timeout (default 30)
   --max-size <bytes>       fail items larger than this (suffixes K, M, G: 1024-based)
   --header "Name: value"   extra request header for the list's own origins (repeatable)
+  --host-header "host: Name: value"
+                           extra request header for one host ("cdn.example.com" or
+                           "cdn.example.com:8443"), also after a redirect there (repeatable)
+  --proxy <url>            proxy for http and https URLs, e.g. http://user:pw@proxy:8080
+                           (default: $https_proxy for https, $http_proxy for http, as curl)
+  --no-proxy <hosts>       comma-separated hosts reached directly, added to $no_proxy:
+                           example.com (and subdomains), host:port, 10.0.0.0/8, or * for all;
+                           localhost is proxied unless listed
   --on-existing <policy>   skip (default), overwrite or rename when the file exists
   --json                   print one JSON object with every item's outcome on stdout
   -h, --help               show this help
@@ -52,6 +65,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
         timeout: { type: 'string', default: '30' },
         'max-size': { type: 'string' },
         header: { type: 'string', multiple: true, default: [] },
+        'host-header': { type: 'string', multiple: true, default: [] },
+        proxy: { type: 'string' },
+        'no-proxy': { type: 'string', multiple: true, default: [] },
         'on-existing': { type: 'string', default: 'skip' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -74,6 +90,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
       maxSize: values['max-size'] === undefined ? undefined : byteSize(values['max-size']),
       headers: parseHeaders(values.header),
       onExisting: onExisting(values['on-existing']),
+      // Absent unless given: no proxy settings means the environment decides.
+      ...hostHeaders(values['host-header']),
+      ...proxy(values.proxy, values['no-proxy']),
     },
     json: values.json,
     help: values.help,
@@ -117,6 +136,41 @@ function parseHeaders(values: string[]): Record<string, string> {
     headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
   }
   return headers;
+}
+
+/** "cdn.example.com: Name: value" or "[::1]:8080: Name: value", each repeatable. */
+function hostHeaders(values: string[]): Pick<CliDownloadOptions, 'hostHeaders'> {
+  if (values.length === 0) return {};
+  const byHost: Record<string, Record<string, string>> = {};
+  for (const value of values) {
+    if (/^\s*[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new UsageError(`--host-header takes a host name, not a URL: "${value}"`);
+    const match = /^\s*(\[[^\]]*\](?::\d+)?|[^\s:[\]]+(?::\d+)?)\s*:\s*(.*)$/.exec(value);
+    if (!match || !match[2].includes(':')) throw new UsageError(`--host-header must look like "host: Name: value", got "${value}"`);
+    const [, key, header] = match;
+    try {
+      parseHostKey(key);
+    } catch (err) {
+      throw new UsageError(`--host-header: ${(err as Error).message}`);
+    }
+    const problem = headerProblem(header);
+    if (problem) throw new UsageError(`--host-header "${value}": header ${problem}`);
+    const colon = header.indexOf(':');
+    (byHost[key] ??= {})[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
+  }
+  return { hostHeaders: byHost };
+}
+
+function proxy(url: string | undefined, noProxy: string[]): { proxy?: ProxySettings } {
+  if (url === undefined && noProxy.length === 0) return {};
+  if (url?.trim() === '') throw new UsageError(`--proxy needs a URL (to reach every host directly: --no-proxy '*')`);
+  if (url !== undefined) {
+    try {
+      parseProxyUrl(url, '--proxy');
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  return { proxy: { url, noProxy } };
 }
 
 function onExisting(value: string): OnExisting {

@@ -10,10 +10,10 @@ import type { Item } from './item';
 import type { NameAllocator } from './nameAllocator';
 import { nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
 import { metaPathOf, PartFile, readResumeState, removePartFiles, writeResumeRecord, type ResumeRecord, type ResumeState } from './partFile';
+import { requestHeaders } from './requestHeaders';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs, sleep } from './retry';
 import type { TargetFolder } from './folders';
 import type { DownloadOptions, ItemState, LogLevel } from './types';
-import { USER_AGENT } from './version';
 
 /** Downloads at least this large record their validators up front, so even a crash can resume. */
 const RECORD_UP_FRONT_BYTES = 4 * 1024 * 1024;
@@ -108,10 +108,15 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
     rangeHeaders.range = `bytes=${resume.size}-`;
     rangeHeaders['if-range'] = resume.etag ?? resume.lastModified!;
   }
-  const userHeaders = { 'user-agent': USER_AGENT, ...ctx.options.headers, ...item.entry.headers };
+  const headersFor = requestHeaders(item.url, {
+    global: ctx.options.headers,
+    hosts: ctx.options.hostHeaders,
+    entry: item.entry.headers,
+    engine: rangeHeaders,
+  });
   const part = new PartFile(partPath, resume !== undefined);
   try {
-    const response = await getFollowingRedirects(ctx.dispatcher, item.url, userHeaders, rangeHeaders, item);
+    const response = await getFollowingRedirects(ctx.dispatcher, item.url, headersFor, item);
     try {
       return await receive(item, ctx, part, response, onReceived);
     } catch (err) {

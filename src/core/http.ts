@@ -1,12 +1,15 @@
 // The HTTP layer: one undici Agent per batch (keep-alive reuse) and undici's low-level dispatch
 // API, so a response body reaches the file without a stream object per download. Redirects are
-// followed by hand so that user headers never leak to another origin.
+// followed by hand so that user headers never leak to another origin or host.
 import type { Dispatcher } from 'undici';
 // The Agent alone: see src/types/undici-agent.d.ts for why not the package index.
 import Agent from 'undici/lib/dispatcher/agent.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Cancellable } from './cancellation';
 import { CancelledError, DownloadError } from './errors';
+import { planProxy, type Environment } from './proxy';
+import { ProxyRoutingDispatcher } from './proxyDispatcher';
+import type { ProxySettings } from './types';
 
 export const MAX_REDIRECTS = 10;
 /** Body bytes buffered before a consumer is attached; the connection is paused beyond this. */
@@ -17,18 +20,26 @@ const MAX_DRAIN_BYTES = 64 * 1024;
 export interface HttpSettings {
   timeoutSeconds: number;
   perHost: number;
+  proxy?: ProxySettings;
 }
 
-export function createDispatcher(settings: HttpSettings): Dispatcher {
+/**
+ * The batch's dispatcher. Without any proxy (settings or environment, read now) it is a plain
+ * Agent; otherwise requests are routed per origin, directly or through their proxy.
+ */
+export function createDispatcher(settings: HttpSettings, env: Environment = process.env): Dispatcher {
   const timeout = settings.timeoutSeconds * 1000;
-  return new Agent({
+  const agentOptions: Agent.Options = {
     connections: settings.perHost,
     connectTimeout: timeout,
     headersTimeout: timeout,
     // undici's body timeout is the idle time between two chunks, exactly "no byte for N seconds".
     bodyTimeout: timeout,
     keepAliveTimeout: 30_000,
-  });
+  };
+  const direct = new Agent(agentOptions);
+  const plan = planProxy(settings.proxy, env);
+  return plan ? new ProxyRoutingDispatcher(direct, plan, agentOptions) : direct;
 }
 
 export interface BodyConsumer {
@@ -157,20 +168,18 @@ export interface Response {
 }
 
 /**
- * GETs `url`, following up to MAX_REDIRECTS redirects. User-given headers (`userHeaders`) go only
- * to the original origin: on a cross-origin hop Authorization, Cookie and the rest are dropped.
+ * GETs `url`, following up to MAX_REDIRECTS redirects. `headersFor` gives each hop's headers, so
+ * credentials meant for one origin or host are not sent to another (see requestHeaders.ts).
  */
 export async function getFollowingRedirects(
   dispatcher: Dispatcher,
   url: string,
-  userHeaders: Record<string, string>,
-  extraHeaders: Record<string, string>,
+  headersFor: (hop: URL) => Record<string, string>,
   cancellation: Cancellable,
 ): Promise<Response> {
-  const origin = new URL(url).origin;
   let current = new URL(url);
   for (let hop = 0; ; hop++) {
-    const headers = current.origin === origin ? { ...userHeaders, ...extraHeaders } : extraHeaders;
+    const headers = headersFor(current);
     const exchange = new Exchange(dispatcher, current, headers, cancellation);
     const { statusCode, headers: responseHeaders } = await exchange.head;
     const location = exchange.headerValue('location');

@@ -90,6 +90,31 @@ export interface BatchUpdate {
   done: boolean;
 }
 
+/**
+ * Proxy settings as data (undici does not go through VS Code's proxy support): VS Code's
+ * `http.proxy`, `http.noProxy` and `http.proxyStrictSSL` map onto them one to one.
+ * Loopback hosts (localhost, 127.0.0.1) are proxied too unless listed in `noProxy`, as in curl.
+ */
+export interface ProxySettings {
+  /**
+   * Proxy for http and https URLs alike, e.g. "http://user:password@proxy.corp:8080" (no scheme:
+   * http). Empty or absent: HTTPS_PROXY for https URLs and HTTP_PROXY for http URLs (lower case
+   * first), as in curl.
+   */
+  url?: string;
+  /**
+   * Hosts reached directly, in addition to NO_PROXY: "example.com" (and its subdomains),
+   * ".example.com" (the same), "host:port" (that port only), an IP address or CIDR range
+   * ("10.0.0.0/8"), or "*" (no proxy at all).
+   */
+  noProxy?: string[];
+  /**
+   * false: accept any certificate from an https proxy and from https sites reached through a
+   * proxy (a proxy that re-signs TLS). Direct connections are always verified. Default true.
+   */
+  strictSSL?: boolean;
+}
+
 export interface DownloadOptions {
   /** Absolute target folder. */
   targetDir: string;
@@ -101,6 +126,15 @@ export interface DownloadOptions {
   maxSize?: number;
   /** Headers sent to the origins of the list's own URLs only. */
   headers: Record<string, string>;
+  /**
+   * Headers per host, sent on every request to that host (also when a redirect leads there) and
+   * never to another: "cdn.example.com" (any port) or "cdn.example.com:8443" (that port only, and
+   * winning over the plain host). Host names are exact: no wildcards, no subdomains.
+   * Precedence for a header set at several levels: the entry's own > host > `headers`.
+   */
+  hostHeaders?: Record<string, Record<string, string>>;
+  /** How to reach the network; absent: the proxy environment variables decide, as in curl. */
+  proxy?: ProxySettings;
   onExisting: OnExisting;
   /** Minimum interval between progress updates. */
   progressIntervalMs: number;

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import './noProxyEnvironment';
 
 /** The built CLI; mocha runs from the repository root. */
 export const CLI_PATH = path.resolve('dist/cli.js');
@@ -31,6 +32,8 @@ export interface RunOptions {
   killAfterMs?: number;
   /** Called with the running child, e.g. to send it a signal later. */
   onSpawn?: (child: ChildProcess) => void;
+  /** Variables added to the child's environment. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -39,7 +42,7 @@ export interface RunOptions {
  */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -77,8 +80,8 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
  * Downloads a list with `--json --dir <dir>` plus `extraArgs`, and returns the result together
  * with a lookup of report items by URL.
  */
-export async function fetchList(listFile: string, dir: string, extraArgs: readonly string[] = []): Promise<CliRun> {
-  const result = await runCli(['--json', '--dir', dir, ...extraArgs, listFile]);
+export async function fetchList(listFile: string, dir: string, extraArgs: readonly string[] = [], options: RunOptions = {}): Promise<CliRun> {
+  const result = await runCli(['--json', '--dir', dir, ...extraArgs, listFile], options);
   if (!result.json) throw new Error(`no JSON report (exit ${result.code})\nstderr:\n${result.stderr}`);
   return new CliRun(result, result.json.items);
 }
