@@ -37,14 +37,20 @@ export function readSettings(scope?: vscode.Uri): Settings {
     maxSize: maxMiB > 0 ? Math.round(maxMiB * 1024 * 1024) : undefined,
     onExisting: c.get<OnExisting>('onExisting', 'skip'),
     headers: c.get<Record<string, Record<string, string>>>('headers', {}),
-    proxy: {
-      url: http.get<string>('proxy')?.trim() || undefined,
-      noProxy: http.get<string[]>('noProxy', []),
-      strictSSL: http.get<boolean>('proxyStrictSSL', true),
-    },
+    proxy: proxySettings(http),
   };
 }
 
+
+/** `http.proxySupport: "off"` means no proxy at all, not even one from the environment. */
+function proxySettings(http: vscode.WorkspaceConfiguration): ProxySettings {
+  const off = http.get<string>('proxySupport') === 'off';
+  return {
+    url: off ? undefined : http.get<string>('proxy')?.trim() || undefined,
+    noProxy: off ? ['*'] : http.get<string[]>('noProxy', []),
+    strictSSL: http.get<boolean>('proxyStrictSSL', true),
+  };
+}
 
 function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;

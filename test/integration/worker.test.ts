@@ -87,7 +87,7 @@ describe('downloads model with the engine worker (integration)', () => {
 
   it('fails the running batch with a clear message when the worker dies', async () => {
     await engine.dispose();
-    engine = new EngineClient(path.resolve('test/support/crashingWorker.js'), (message) => model.receive(message));
+    engine = new EngineClient(path.resolve('test/support/crashingWorker.mjs'), (message) => model.receive(message));
     model = new DownloadsModel(engine);
     const batch = start([server.url('/w/never.bin')], tempDir('worker-crash'));
     await runEnd(batch);

@@ -1,3 +1,3 @@
 // A stand-in for dist/worker.js that dies on its first message, to test crash handling.
-const { parentPort } = require('node:worker_threads');
+import { parentPort } from 'node:worker_threads';
 parentPort.on('message', () => process.exit(3));
