@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { BatchRecord, DownloadsModel } from '../../src/model/downloadsModel';
+import { findTinyproxy, startTinyproxy, VIA_NAME } from '../support/tinyproxy';
 
 const EXTENSION_ID = 'asset-fetch.asset-fetch';
 
@@ -28,12 +29,15 @@ async function until<T>(check: () => T | undefined, what: string, timeoutMs = 20
 describe('Asset Fetch in VS Code', () => {
   let server: http.Server;
   let origin: string;
+  /** The Via header of each request, by path: proof of the way it came. */
+  const via = new Map<string, string | undefined>();
   let model: DownloadsModel;
   let workspace: string;
   let testDir: string;
 
   before(async () => {
     server = http.createServer((req, res) => {
+      via.set(req.url ?? '', req.headers.via);
       const name = path.posix.basename(req.url ?? '/');
       if (name.startsWith('missing')) {
         res.writeHead(404).end('not here');
@@ -165,6 +169,38 @@ describe('Asset Fetch in VS Code', () => {
     }, 'diagnostics of broken.urls');
     assert.deepEqual(diagnostics.map((d) => d.range.start.line), [1, 2]);
     assert.ok(diagnostics.every((d) => d.source === 'Asset Fetch' && d.message.length > 0));
+  });
+
+  it('sends requests through the proxy of the http.proxy setting (a real tinyproxy)', async function () {
+    const executable = findTinyproxy();
+    if (!executable) {
+      if (process.env.CI) throw new Error('tinyproxy is not installed (apt-get install tinyproxy)');
+      this.skip();
+    }
+    const proxy = await startTinyproxy(executable);
+    const http = vscode.workspace.getConfiguration('http');
+    try {
+      await http.update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
+      const list = path.join(testDir, 'proxied.urls');
+      fs.writeFileSync(list, `${origin}/proxied.bin\n`);
+      const finished = nextFinishedRun();
+      await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
+      await finished;
+      assert.deepEqual(fs.readFileSync(path.join(testDir, 'proxied.bin')), body('proxied.bin'));
+      assert.match(via.get('/proxied.bin') ?? '(no Via header)', new RegExp(VIA_NAME));
+
+      await http.update('noProxy', ['127.0.0.1'], vscode.ConfigurationTarget.Global);
+      fs.writeFileSync(list, `${origin}/direct.bin\n`);
+      const direct = nextFinishedRun();
+      await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
+      await direct;
+      assert.ok(fs.existsSync(path.join(testDir, 'direct.bin')));
+      assert.equal(via.get('/direct.bin'), undefined, 'a host in http.noProxy is reached directly');
+    } finally {
+      await http.update('proxy', undefined, vscode.ConfigurationTarget.Global);
+      await http.update('noProxy', undefined, vscode.ConfigurationTarget.Global);
+      await proxy.close();
+    }
   });
 
   it('removes finished batches with "Clear Finished"', async () => {
