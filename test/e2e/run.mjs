@@ -15,6 +15,10 @@ import { runScenario } from './lib/scenario.mjs';
 import { scenarios } from './scenarios/index.mjs';
 import { runVscodeSuite } from './vscodeSuite.mjs';
 
+// Also on Ctrl+C or an error: lib/proc.mjs (imported first) kills the process groups on exit,
+// then the scratch folders go.
+process.on('exit', () => removeScratch());
+
 const STEPS = [...scenarios.map((s) => s.name), 'vscodeSuite'];
 
 async function main() {

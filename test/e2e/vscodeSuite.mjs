@@ -29,7 +29,7 @@ async function runSuite(install, browser) {
   // A development build (with source maps) of the extension and the test bundles.
   await run('npm', ['run', 'build'], { cwd: repoDir, logFile: buildLog });
   await run('npm', ['run', 'build:tests'], { cwd: repoDir, logFile: buildLog });
-  const testsPath = path.join(repoDir, process.env.E2E_SUITE_INDEX ?? 'out/test/vscode/index.js');
+  const testsPath = path.resolve(repoDir, process.env.E2E_SUITE_INDEX ?? 'out/test/vscode/index.js');
   if (!fs.existsSync(testsPath)) throw new Error(`no extension test suite at ${testsPath} (build:tests should write it)`);
 
   const workspace = scratchDir(`workspace-${NAME}`);
@@ -72,7 +72,11 @@ async function runSuite(install, browser) {
     await page.screenshot({ path: path.join(artifactsDir, `${NAME}-end.png`) }).catch(() => {});
     if (code === 'timeout') throw new Error(`the suite did not report an exit code within ${TIMEOUT / 1000} s (see ${output})`);
     log(`${NAME}: extension host exited with ${code}`);
-    if (code !== 0) throw new Error(`the extension test suite failed (exit code ${code}; output in ${output})`);
+    if (code !== 0) {
+      const tail = fs.readFileSync(output, 'utf8').trimEnd().split('\n').slice(-30);
+      for (const line of tail) log(`${NAME} (output) | ${line}`);
+      throw new Error(`the extension test suite failed (exit code ${code}; output in ${output})`);
+    }
   } finally {
     await page.context().close().catch(() => {});
     await server.stop();

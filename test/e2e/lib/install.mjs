@@ -54,7 +54,9 @@ async function probeNode24(dir) {
 
 async function probeCodeServer(dir, node24Bin) {
   const bin = path.join(dir, 'node_modules/.bin/code-server');
-  if (!fs.existsSync(path.join(dir, 'package-lock.json')) || !fs.existsSync(bin)) return undefined;
+  // code-server's postinstall installs VS Code's own modules (native ones among them).
+  const postinstalled = fs.existsSync(path.join(dir, 'node_modules/code-server/lib/vscode/node_modules'));
+  if (!fs.existsSync(path.join(dir, 'package-lock.json')) || !fs.existsSync(bin) || !postinstalled) return undefined;
   // code-server writes a config file into XDG_CONFIG_HOME even for --version: point it away.
   const scratch = path.join(dir, '.probe-home');
   const env = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}`, XDG_CONFIG_HOME: scratch, XDG_DATA_HOME: scratch };

@@ -31,5 +31,6 @@ export function removeScratch() {
   if (!scratchRoot) return undefined;
   if (process.env.E2E_KEEP) return scratchRoot;
   fs.rmSync(scratchRoot, { recursive: true, force: true });
+  scratchRoot = undefined;
   return undefined;
 }

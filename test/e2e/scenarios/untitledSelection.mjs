@@ -29,8 +29,11 @@ export default {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Shift+ArrowDown');
     await page.keyboard.press('Shift+End');
-    const selected = await page.locator('.editor-group-container.active .monaco-editor .selected-text').count();
-    assert.ok(selected > 0, 'the editor shows a selection');
+    // The status bar says what is selected: "Ln 3, Col 36 (69 selected)".
+    const twoLines = urls[1].length + 1 + urls[2].length;
+    await page.locator('.part.statusbar', { hasText: `(${twoLines} selected)` }).waitFor({ state: 'visible', timeout: 5000 }).catch(() => {
+      throw new assert.AssertionError(`the status bar does not show the ${twoLines} characters of lines 2-3 as selected`);
+    });
     await ctx.shot('selected');
 
     await wb.runCommand(DOWNLOAD_URLS.title, DOWNLOAD_URLS.id);
