@@ -66,21 +66,30 @@ async function probeCodeServer(dir, node24Bin) {
   return line ? `code-server ${line.replace(/^\S+ (\S+) \S+ (with Code .*)$/, '$1 $2')}` : undefined;
 }
 
+/**
+ * The environment for a nested npm install. Under `npm run test:e2e` the outer npm (Node 20) has
+ * put its settings into npm_* variables; the inner npm would take them as its own config, e.g.
+ * npm_config_user_agent "node/v20", from which code-server's postinstall reads the Node version.
+ */
+function cleanNpmEnv(extra = {}) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  return { ...env, ...extra };
+}
+
 async function installNode24(dir) {
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'node24-cache', private: true }) + '\n');
-  await run('npm', ['install', '--no-audit', '--no-fund', 'node@24'], { cwd: dir, logFile: path.join(dir, 'install.log') });
+  await run('npm', ['install', '--no-audit', '--no-fund', 'node@24'], { cwd: dir, env: cleanNpmEnv(), logFile: path.join(dir, 'install.log') });
 }
 
 async function installCodeServer(dir, node24Bin, nodeDir) {
   // The kerberos module compiles against gssapi/gssapi.h.
   if (!fs.existsSync('/usr/include/gssapi/gssapi.h')) await aptInstall('libkrb5-dev');
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'code-server-cache', private: true }) + '\n');
-  const env = {
-    ...process.env,
+  const env = cleanNpmEnv({
     // code-server's install scripts and native modules must see Node 24 and build against its headers.
     PATH: `${node24Bin}:${process.env.PATH}`,
     npm_config_nodedir: nodeDir,
-  };
+  });
   await run('npm', ['install', '--no-audit', '--no-fund', 'code-server@4'], {
     cwd: dir,
     env,
