@@ -100,8 +100,9 @@ async function installCodeServer(dir, node24Bin, nodeDir) {
 
 async function ensureChromium() {
   if (!fs.existsSync(CHROMIUM)) await aptInstall('chromium');
+  // Debian's wrapper script prints a shell warning before the version: keep the version line.
   const version = await run(CHROMIUM, ['--version']);
-  log(version.trim());
+  log(version.split('\n').find((l) => /chromium/i.test(l))?.trim() ?? version.trim());
 }
 
 let aptUpdated = false;
