@@ -102,7 +102,7 @@ async function ensureChromium() {
   if (!fs.existsSync(CHROMIUM)) await aptInstall('chromium');
   // Debian's wrapper script prints a shell warning before the version: keep the version line.
   const version = await run(CHROMIUM, ['--version']);
-  log(version.split('\n').find((l) => /chromium/i.test(l))?.trim() ?? version.trim());
+  log(version.split('\n').find((l) => /^Chromium /.test(l))?.trim() ?? version.trim());
 }
 
 let aptUpdated = false;
