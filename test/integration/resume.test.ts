@@ -232,7 +232,9 @@ describe('resume across runs (integration)', () => {
     const meta = `${part}.meta`;
 
     await runCli(['--dir', out, list], {
-      onSpawn: (child) => void waitUntil(() => fs.existsSync(meta) && fs.statSync(part).size >= 4 * MiB).then(() => child.kill('SIGKILL')),
+      // The record is written before the .part exists: a bare statSync could throw here, and the
+      // stalled run would then never be killed.
+      onSpawn: (child) => void waitUntil(() => fs.existsSync(meta) && (fs.statSync(part, { throwIfNoEntry: false })?.size ?? 0) >= 4 * MiB).then(() => child.kill('SIGKILL')),
     });
     const kept = fs.statSync(part).size;
 
