@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
-import { parseCliArgs, UsageError } from '../../src/cli/args';
-
-function usageError(argv: string[], pattern: RegExp): void {
-  assert.throws(() => parseCliArgs(argv), (err: unknown) => {
-    assert.ok(err instanceof UsageError, `expected UsageError, got ${String(err)}`);
-    assert.match(err.message, pattern);
-    return true;
-  }, argv.join(' '));
-}
+import { parseCliArgs } from '../../src/cli/args';
+import { usageError } from '../support/usageError';
 
 describe('cli: parseCliArgs', () => {
   it('has defaults', () => {

@@ -1,14 +1,7 @@
 // The command line's network flags: --proxy, --no-proxy, --host-header.
 import assert from 'node:assert/strict';
-import { parseCliArgs, UsageError, USAGE } from '../../src/cli/args';
-
-function usageError(argv: string[], pattern: RegExp): void {
-  assert.throws(() => parseCliArgs(argv), (err: unknown) => {
-    assert.ok(err instanceof UsageError, `expected UsageError, got ${String(err)}`);
-    assert.match(err.message, pattern);
-    return true;
-  }, argv.join(' '));
-}
+import { parseCliArgs, USAGE } from '../../src/cli/args';
+import { usageError } from '../support/usageError';
 
 describe('cli: network flags', () => {
   it('leaves proxy settings and host headers out unless given (the environment decides)', () => {
