@@ -45,7 +45,6 @@ export function activate(context: vscode.ExtensionContext): AssetFetchApi {
   register('showLog', () => log.channel.show(true));
 
   context.subscriptions.push(
-    vscode.window.createTreeView('assetFetch.downloads', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }),
     tree,
     log,
     new ProgressNotifications(model),

@@ -48,6 +48,8 @@ export class BatchRecord {
   running = true;
   /** Set when the engine could not run the batch at all. */
   error: string | undefined;
+  /** Whether the worker has parsed the list, so `items` is the batch's full item list. */
+  listed = false;
   private fractionSum = 0;
 
   constructor(
@@ -69,6 +71,7 @@ export class BatchRecord {
   /** @internal used by the model only */
   setItems(snapshots: ItemSnapshot[]): void {
     this.items = snapshots.map((s) => new ItemRecord(this, s));
+    this.listed = true;
     this.fractionSum = this.items.reduce((sum, item) => sum + item.fraction, 0);
   }
 
@@ -100,7 +103,7 @@ export class DownloadsModel {
 
   /** A batch's counters or items changed. */
   readonly onDidChange = this.changed.event;
-  /** Batches were added or removed. */
+  /** Batches were added or removed, or a batch's item list arrived. */
   readonly onDidChangeBatches = this.structure.event;
   /** A run began (a new batch, or a retry of an existing one). */
   readonly onDidStartRun = this.started.event;
@@ -174,7 +177,9 @@ export class DownloadsModel {
         batch.stats = message.stats;
         batch.warnings = message.warnings;
         if (message.warnings.length > 0) this.logged.fire({ batch, entries: message.warnings.map((w) => ({ level: 'warn', message: w })) });
-        this.changed.fire({ batch, items: batch.items });
+        // The batch now has its rows: a change of structure, not of thousands of single items.
+        this.structure.fire();
+        this.changed.fire({ batch, items: [] });
         break;
       case 'update': {
         const { update } = message;

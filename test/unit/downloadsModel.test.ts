@@ -64,6 +64,16 @@ describe('DownloadsModel', () => {
     assert.deepEqual(changes, [[1], [0, 1]]);
   });
 
+  it('announces the arrival of the item list as a change of structure', () => {
+    const batch = model.start({ title: 'a.txt', text: '', options });
+    let structureChanges = 0;
+    model.onDidChangeBatches(() => structureChanges++);
+    assert.equal(batch.listed, false);
+    model.receive({ type: 'started', batchId: batch.id, items: [item(0)], stats: stats({ total: 1 }), warnings: [] });
+    assert.equal(batch.listed, true);
+    assert.equal(structureChanges, 1);
+  });
+
   it('ends a run once, on the engine\'s "finished" message', () => {
     const batch = model.start({ title: 'a.txt', text: '', options });
     let ends = 0;
