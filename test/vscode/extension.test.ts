@@ -29,6 +29,8 @@ async function until<T>(check: () => T | undefined, what: string, timeoutMs = 20
 describe('Asset Fetch in VS Code', () => {
   let server: http.Server;
   let origin: string;
+  /** Request headers by path. */
+  const headers = new Map<string, http.IncomingHttpHeaders>();
   /** The Via header of each request, by path: proof of the way it came. */
   const via = new Map<string, string | undefined>();
   let model: DownloadsModel;
@@ -38,6 +40,7 @@ describe('Asset Fetch in VS Code', () => {
   before(async () => {
     server = http.createServer((req, res) => {
       via.set(req.url ?? '', req.headers.via);
+      headers.set(req.url ?? '', req.headers);
       const name = path.posix.basename(req.url ?? '/');
       if (name.startsWith('missing')) {
         res.writeHead(404).end('not here');
@@ -201,6 +204,50 @@ describe('Asset Fetch in VS Code', () => {
       await http.update('noProxy', undefined, vscode.ConfigurationTarget.Global);
       await proxy.close();
     }
+  });
+
+  it('downloads into assetFetch.targetDirectory, relative to the workspace folder', async () => {
+    const config = vscode.workspace.getConfiguration('assetFetch');
+    const target = path.relative(workspace, path.join(testDir, 'vendor', 'assets'));
+    const list = path.join(testDir, 'target.urls');
+    fs.writeFileSync(list, `${origin}/targeted.bin\n`);
+    await config.update('targetDirectory', target, vscode.ConfigurationTarget.Global);
+    try {
+      const finished = nextFinishedRun();
+      await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
+      await finished;
+    } finally {
+      await config.update('targetDirectory', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.deepEqual(fs.readFileSync(path.join(workspace, target, 'targeted.bin')), body('targeted.bin'));
+    assert.ok(!fs.existsSync(path.join(testDir, 'targeted.bin')));
+  });
+
+  it('sends the assetFetch.headers of a host to that host', async () => {
+    const config = vscode.workspace.getConfiguration('assetFetch');
+    const host = new URL(origin).host;
+    await config.update('headers', { [host]: { 'X-Asset-Token': 'from-settings' }, 'other.example': { 'X-Asset-Token': 'wrong' } }, vscode.ConfigurationTarget.Global);
+    try {
+      const list = path.join(testDir, 'headers.urls');
+      fs.writeFileSync(list, `${origin}/with-header.bin\n`);
+      const finished = nextFinishedRun();
+      await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
+      await finished;
+    } finally {
+      await config.update('headers', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.equal(headers.get('/with-header.bin')?.['x-asset-token'], 'from-settings');
+  });
+
+  it('opens a downloaded file and copies item URLs from the tree commands', async () => {
+    const batch = model.batches.find((b) => b.items.some((i) => i.snapshot.state === 'ok' && i.snapshot.relativePath));
+    assert.ok(batch, 'an earlier test left a finished batch');
+    const item = batch.items.find((i) => i.snapshot.state === 'ok')!;
+    await vscode.commands.executeCommand('assetFetch.openFile', item);
+    const opened = await until(() => vscode.window.activeTextEditor?.document.uri.fsPath, 'an active editor');
+    assert.equal(opened, path.join(batch.targetDir, item.snapshot.relativePath!));
+    await vscode.commands.executeCommand('assetFetch.copyUrl', item, batch.items.slice(0, 2));
+    assert.equal(await vscode.env.clipboard.readText(), batch.items.slice(0, 2).map((i) => i.snapshot.url).join('\n'));
   });
 
   it('removes finished batches with "Clear Finished"', async () => {
