@@ -24,7 +24,7 @@ const LARGE_BATCH_REFRESH_MS = 3000;
 export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DownloadNode | DownloadNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  readonly view: vscode.TreeView<DownloadNode>;
+  private readonly view: vscode.TreeView<DownloadNode>;
   private readonly pendingItems = new Set<ItemRecord>();
   private readonly pendingBatches = new Set<BatchRecord>();
   /** Large batches the user expanded, and small ones the user collapsed. */
@@ -115,7 +115,10 @@ export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vsc
     this.batchTimer = undefined;
     const batches: BatchRecord[] = [];
     for (const batch of this.pendingBatches) {
-      if (!this.model.batch(batch.id)) continue;
+      if (!this.model.batch(batch.id)) {
+        this.pendingBatches.delete(batch); // removed meanwhile
+        continue;
+      }
       if (!now && isLarge(batch) && this.expanded(batch) && Date.now() - (this.largeRefreshedAt.get(batch) ?? 0) < LARGE_BATCH_REFRESH_MS) {
         this.batchTimer ??= setTimeout(() => this.flushBatches(), BATCH_REFRESH_MS);
         continue; // stays pending
