@@ -7,7 +7,7 @@ import * as assert from '../lib/assert.mjs';
 import { bytesFor } from '../lib/fixtureServer.mjs';
 import { log } from '../lib/log.mjs';
 import { waitFor } from '../lib/wait.mjs';
-import { DOWNLOAD_URLS, RETRY_FAILED, downloadsRows, listFile, rowTexts, waitForFile } from './common.mjs';
+import { CONTAINER, DOWNLOAD_URLS, RETRY_FAILED, downloadsRows, listFile, rowTexts, waitForFile } from './common.mjs';
 
 const SLOW = '/s3/video.bin';
 const FILES = {
@@ -39,6 +39,16 @@ export default {
     await waitFor('the server to send the first 200 KiB of video.bin', () => fixture.sentOf(SLOW) >= 200 * 1024, { timeout: 20_000 });
     await waitForFile(path.join(ctx.workspace, 'quick.bin'), FILES['/s3/quick.bin'].body);
     await ctx.shot('running');
+    // While downloads run, a status bar item shows them; clicking it opens the Downloads view.
+    const status = wb.page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ active · / }).first();
+    await status.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
+      throw new assert.AssertionError('no status bar item "N active · speed" while the batch runs');
+    });
+    await status.click();
+    await wb.page.locator('.part.sidebar .composite.title', { hasText: CONTAINER }).first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
+      throw new assert.AssertionError('clicking the status bar item did not show the Asset Fetch Downloads view');
+    });
+    await ctx.shot('status-bar-opened-view');
     await cancel.click();
 
     await progress.waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => {

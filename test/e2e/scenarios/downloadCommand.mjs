@@ -62,5 +62,13 @@ export default {
     await ctx.shot('failed-item-hover');
     const ok = await rowTexts(wb, 'logo.png');
     assert.ok(!/fail/i.test(ok.description), `logo.png is not shown as failed: ${JSON.stringify(ok)}`);
+
+    // "Reveal in Explorer View" on a downloaded item selects its file in the Explorer.
+    await wb.contextMenu(wb.sidebarRow('logo.png'), 'Reveal in Explorer View');
+    const revealed = wb.page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'logo.png' }).first();
+    await revealed.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
+      throw new assert.AssertionError('"Reveal in Explorer View" did not select logo.png in the Explorer');
+    });
+    await ctx.shot('revealed-in-explorer');
   },
 };
