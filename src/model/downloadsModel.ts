@@ -1,13 +1,13 @@
 // The one owner of the front end's download state: batches and their items, as reported by the
 // engine worker. Views (tree, notification, status bar, log) read it and listen to its events;
 // none keeps a copy. User actions go through it to the engine.
-import { FINISHED_STATES, type BatchStats, type DownloadOptions, type ItemSnapshot, type LogEntry } from '../core/frontEnd';
+import { FINISHED_STATES, type BatchStats, type DownloadOptions, type ItemSnapshot, type ListFormat, type LogEntry } from '../core/frontEnd';
 import type { FromWorker } from '../worker/protocol';
 import { Emitter } from './emitter';
 
 /** What the engine is asked to do; implemented by EngineClient (a worker thread). */
 export interface Engine {
-  start(text: string, sourceName: string, options: DownloadOptions): number;
+  start(text: string, sourceName: string, options: DownloadOptions, format?: ListFormat): number;
   cancel(batchId: number, itemId?: number): void;
   retry(batchId: number, itemIds?: number[]): void;
   remove(batchId: number): void;
@@ -18,6 +18,8 @@ export interface BatchRequest {
   title: string;
   text: string;
   options: DownloadOptions;
+  /** Forces a list format (`.urls` files are always plain lists); detected otherwise. */
+  format?: ListFormat;
   /** The list file, when the list is a file (its path, for display and reveal). */
   listPath?: string;
 }
@@ -44,8 +46,8 @@ export class BatchRecord {
   items: ItemRecord[] = [];
   stats: BatchStats | undefined;
   warnings: string[] = [];
-  /** Whether a run (first or retry) is under way. */
-  running = true;
+  /** Runs asked of the engine (the first one, retries) that have not reported their end. */
+  runsInFlight = 1;
   /** Set when the engine could not run the batch at all. */
   error: string | undefined;
   /** Whether the worker has parsed the list, so `items` is the batch's full item list. */
@@ -58,6 +60,11 @@ export class BatchRecord {
     readonly targetDir: string,
     readonly listPath: string | undefined,
   ) {}
+
+  /** Whether a run (first or retry) is under way. */
+  get running(): boolean {
+    return this.runsInFlight > 0;
+  }
 
   /** Overall progress 0..1, kept up to date incrementally (a 10,000-item batch is not rescanned). */
   get progress(): number {
@@ -127,7 +134,7 @@ export class DownloadsModel {
   }
 
   start(request: BatchRequest): BatchRecord {
-    const id = this.engine.start(request.text, request.title, request.options);
+    const id = this.engine.start(request.text, request.title, request.options, request.format);
     const batch = new BatchRecord(id, request.title, request.options.targetDir, request.listPath);
     this.batchesById.set(id, batch);
     this.structure.fire();
@@ -144,10 +151,9 @@ export class DownloadsModel {
     const retryable = (items ?? batch.items).filter((i) => isRetryable(i));
     if (retryable.length === 0) return;
     this.engine.retry(batch.id, items ? retryable.map((i) => i.snapshot.id) : undefined);
-    if (!batch.running) {
-      batch.running = true;
-      this.started.fire(batch);
-    }
+    // Every retry ends with its own "finished" (or "failed"): counting them keeps a retry sent
+    // just as the previous run ended from being shown as idle.
+    if (batch.runsInFlight++ === 0) this.started.fire(batch);
     this.changed.fire({ batch, items: [] });
   }
 
@@ -195,11 +201,14 @@ export class DownloadsModel {
       }
       case 'finished':
         batch.stats = message.stats;
-        this.endRun(batch);
+        if (batch.runsInFlight === 0) return;
+        if (--batch.runsInFlight === 0) this.endRun(batch);
+        else this.changed.fire({ batch, items: [] });
         break;
       case 'failed':
         if (!batch.running) return;
         batch.error = message.message;
+        batch.runsInFlight = 0;
         this.logged.fire({ batch, entries: [{ level: 'error', message: `${batch.title}: ${message.message}` }] });
         this.endRun(batch);
         break;
@@ -211,8 +220,6 @@ export class DownloadsModel {
   }
 
   private endRun(batch: BatchRecord): void {
-    if (!batch.running) return;
-    batch.running = false;
     this.changed.fire({ batch, items: [] });
     this.finished.fire(batch);
   }

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { DownloadsModel } from '../model/downloadsModel';
 import { readSettings } from './config';
 import { downloadOptions } from './downloadOptions';
-import { listFromEditor, listFromFile, type ListText } from './listSource';
+import { parseList } from '../core/frontEnd';
+import { LIST_FILE, listFromEditor, listFromFile, parseIfList, type ListText } from './listSource';
 import type { SecretHeaders } from './secretHeaders';
 import { chooseTargetFolder } from './targetFolder';
 
@@ -23,13 +24,16 @@ export class DownloadCommands {
       void vscode.window.showErrorMessage('Asset Fetch: open a list of URLs in an editor (one per line), or right-click a list file in the Explorer.');
       return;
     }
-    await this.start(listFromEditor(editor));
+    const list = listFromEditor(editor);
+    if (editor.selections.every((s) => s.isEmpty) && !parseIfList(editor.document) && !(await this.confirmNonList(list))) return;
+    await this.start(list);
   }
 
   /** Explorer passes the clicked file and every selected one; the editor title passes its file. */
   async downloadUrlsInFile(clicked?: vscode.Uri, selected?: vscode.Uri[]): Promise<void> {
     if (!(await this.trusted())) return;
-    const uris = selected?.length ? selected : clicked ? [clicked] : [];
+    // The menu's `when` checks the clicked file only: other selected files must be lists too.
+    const uris = selected?.length ? selected.filter((uri) => uri.toString() === clicked?.toString() || LIST_FILE.test(uri.path)) : clicked ? [clicked] : [];
     if (uris.length === 0 && vscode.window.activeTextEditor) uris.push(vscode.window.activeTextEditor.document.uri);
     if (uris.length === 0) {
       void vscode.window.showErrorMessage('Asset Fetch: choose a list file in the Explorer first.');
@@ -47,12 +51,24 @@ export class DownloadCommands {
     }
   }
 
+  /** A document that is not a URL list (code, Markdown): download the links in it only if asked to. */
+  private async confirmNonList(list: ListText): Promise<boolean> {
+    const count = parseList(list.text, { sourceName: list.title }).entries.filter((e) => e.url).length;
+    if (count === 0) {
+      void vscode.window.showWarningMessage(`Asset Fetch: ${list.title} holds no http(s) URLs. Open a list (one URL per line) or select the lines to download.`);
+      return false;
+    }
+    const download = `Download ${count} URL${count === 1 ? '' : 's'}`;
+    const answer = await vscode.window.showWarningMessage(`Asset Fetch: ${list.title} is not a URL list. Download the ${count} link${count === 1 ? '' : 's'} found in it?`, { modal: true }, download);
+    return answer === download;
+  }
+
   private async start(list: ListText): Promise<void> {
     const settings = readSettings(list.uri);
     const targetDir = await chooseTargetFolder(list.uri, settings.targetDirectory);
     if (!targetDir) return;
     const options = downloadOptions(targetDir, settings, await this.secrets.all());
-    this.model.start({ title: list.title, text: list.text, options, listPath: list.uri.scheme === 'file' ? list.uri.fsPath : undefined });
+    this.model.start({ title: list.title, text: list.text, format: list.format, options, listPath: list.uri.scheme === 'file' ? list.uri.fsPath : undefined });
   }
 
   private async trusted(): Promise<boolean> {

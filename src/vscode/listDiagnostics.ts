@@ -1,17 +1,17 @@
 // Underlines unusable lines of open list files with the engine's message, and keeps the context
-// key `assetFetch.activeEditorIsList` (editor title button) in step with the active editor.
-import path from 'node:path';
+// key `assetFetch.listPaths` (the open documents that are lists; it drives the editor title
+// button and the editor context menu) up to date.
 import * as vscode from 'vscode';
-import { parseList, type ParsedList } from '../core/frontEnd';
+import { parseIfList } from './listSource';
 
-/** Lists are parsed on the extension host: skip huge documents rather than stall it. */
-const MAX_DIAGNOSED_CHARS = 2_000_000;
 const DEBOUNCE_MS = 300;
-const CONTEXT_KEY = 'assetFetch.activeEditorIsList';
+const CONTEXT_KEY = 'assetFetch.listPaths';
 
 export class ListDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('assetFetch');
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** As the `resourcePath` context key names documents: fsPath for files, the path otherwise. */
+  private readonly listPaths = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor() {
@@ -19,10 +19,8 @@ export class ListDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.update(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
-      vscode.window.onDidChangeActiveTextEditor(() => this.updateContextKey()),
     ];
     for (const document of vscode.workspace.textDocuments) this.update(document);
-    this.updateContextKey();
   }
 
   dispose(): void {
@@ -37,12 +35,12 @@ export class ListDiagnostics implements vscode.Disposable {
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
       this.update(document);
-      if (vscode.window.activeTextEditor?.document === document) this.updateContextKey();
     }, DEBOUNCE_MS));
   }
 
   private update(document: vscode.TextDocument): void {
     const parsed = parseIfList(document);
+    this.setIsList(document, parsed !== undefined);
     if (!parsed) {
       this.collection.delete(document.uri);
       return;
@@ -61,27 +59,14 @@ export class ListDiagnostics implements vscode.Disposable {
     clearTimeout(this.timers.get(document.uri.toString()));
     this.timers.delete(document.uri.toString());
     this.collection.delete(document.uri);
+    this.setIsList(document, false);
   }
 
-  private updateContextKey(): void {
-    const document = vscode.window.activeTextEditor?.document;
-    void vscode.commands.executeCommand('setContext', CONTEXT_KEY, document !== undefined && parseIfList(document) !== undefined);
+  private setIsList(document: vscode.TextDocument, isList: boolean): void {
+    const key = document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path;
+    if (isList === this.listPaths.has(key)) return;
+    if (isList) this.listPaths.add(key);
+    else this.listPaths.delete(key);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEY, [...this.listPaths]);
   }
-}
-
-/**
- * A document is a URL list when it is a `.urls` file, or a plain-text file (.txt, .list, no
- * extension, unsaved) whose content the engine reads as a list (one URL per line, aria2 input
- * files included) with at least one URL. Anything else (Markdown, code, prose) is left alone.
- */
-export function parseIfList(document: vscode.TextDocument): ParsedList | undefined {
-  if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return undefined;
-  const text = document.getText();
-  if (text.length > MAX_DIAGNOSED_CHARS) return undefined;
-  const ext = path.extname(document.uri.path).toLowerCase();
-  const sourceName = path.basename(document.uri.path);
-  if (ext === '.urls') return parseList(text, { sourceName, format: 'list' });
-  if (!['.txt', '.list', ''].includes(ext)) return undefined;
-  const parsed = parseList(text, { sourceName });
-  return parsed.format === 'list' && parsed.entries.some((e) => e.url !== undefined) ? parsed : undefined;
 }

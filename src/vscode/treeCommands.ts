@@ -19,16 +19,16 @@ export class TreeCommands {
     const batches = new Map<BatchRecord, ItemRecord[] | undefined>();
     for (const n of selection(node, nodes)) {
       if (n instanceof BatchRecord) batches.set(n, undefined);
-      else if (!batches.has(n.batch) || batches.get(n.batch)) {
-        // A selected batch already retries all its failed items; otherwise collect the items.
-        batches.set(n.batch, [...(batches.get(n.batch) ?? []), n]);
-      }
+      else if (!batches.has(n.batch)) batches.set(n.batch, [n]);
+      // A selected batch already retries all its failed items; otherwise collect the items.
+      else batches.get(n.batch)?.push(n);
     }
     for (const [batch, items] of batches) this.model.retry(batch, items);
   }
 
   remove(node?: DownloadNode, nodes?: DownloadNode[]): void {
-    for (const n of selection(node, nodes)) if (n instanceof BatchRecord) this.model.remove(n);
+    // Running batches are cancelled first, not removed (their downloads would go on unseen).
+    for (const n of selection(node, nodes)) if (n instanceof BatchRecord && !n.running) this.model.remove(n);
   }
 
   clearFinished(): void {

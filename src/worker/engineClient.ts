@@ -2,7 +2,7 @@
 // requests, and hands every message to one listener (the downloads model).
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { DownloadOptions } from '../core/frontEnd';
+import type { DownloadOptions, ListFormat } from '../core/frontEnd';
 import type { FromWorker, ToWorker } from './protocol';
 
 export class EngineClient {
@@ -15,10 +15,10 @@ export class EngineClient {
     private readonly onMessage: (message: FromWorker) => void,
   ) {}
 
-  /** Parses `text` in the worker and downloads it; returns the new batch's id. */
-  start(text: string, sourceName: string, options: DownloadOptions): number {
+  /** Parses `text` in the worker (detecting its format unless given) and downloads it; returns the new batch's id. */
+  start(text: string, sourceName: string, options: DownloadOptions, format?: ListFormat): number {
     const batchId = this.nextBatchId++;
-    this.send({ type: 'start', batchId, text, sourceName, options });
+    this.send({ type: 'start', batchId, text, sourceName, format, options });
     return batchId;
   }
 

@@ -21,8 +21,8 @@ function report(batchId: number, run: Promise<BatchResult>): void {
 }
 
 function start(message: Extract<ToWorker, { type: 'start' }>): void {
-  const { batchId, text, sourceName, options } = message;
-  const parsed = parseList(text, { sourceName });
+  const { batchId, text, sourceName, format, options } = message;
+  const parsed = parseList(text, { sourceName, format });
   const batch = new Batch(parsed.entries, options);
   batches.set(batchId, batch);
   post({ type: 'started', batchId, items: batch.snapshot(), stats: batch.stats(), warnings: parsed.warnings });
@@ -34,7 +34,11 @@ port.on('message', (message: ToWorker) => {
   try {
     if (message.type === 'start') return start(message);
     const batch = batches.get(message.batchId);
-    if (!batch) return;
+    if (!batch) {
+      // Removed, or held by a worker that crashed: a retry must not wait for an answer forever.
+      if (message.type === 'retry') post({ type: 'failed', batchId: message.batchId, message: 'this batch is gone from the download worker (it was restarted); start the download again' });
+      return;
+    }
     switch (message.type) {
       case 'cancel':
         if (message.itemId === undefined) batch.cancel();

@@ -1,9 +1,9 @@
 // Messages between the extension host and the engine worker. Plain data only: they cross a
 // worker-thread boundary with postMessage (structured clone).
-import type { BatchStats, BatchUpdate, DownloadOptions, ItemSnapshot } from '../core/frontEnd';
+import type { BatchStats, BatchUpdate, DownloadOptions, ItemSnapshot, ListFormat } from '../core/frontEnd';
 
 export type ToWorker =
-  | { type: 'start'; batchId: number; text: string; sourceName: string; options: DownloadOptions }
+  | { type: 'start'; batchId: number; text: string; sourceName: string; format?: ListFormat; options: DownloadOptions }
   | { type: 'cancel'; batchId: number; itemId?: number }
   | { type: 'retry'; batchId: number; itemIds?: number[] }
   | { type: 'remove'; batchId: number };

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { DEFAULT_OPTIONS } from '../../src/core';
 import { DownloadsModel, type BatchRecord } from '../../src/model/downloadsModel';
 import { EngineClient } from '../../src/worker/engineClient';
+import type { FromWorker } from '../../src/worker/protocol';
 import { payload, serve, startHostileServer, status, trickle, type HostileServer } from '../support/hostileServer';
 import { readFile, useTempDirs } from '../support/run';
 
@@ -83,6 +84,19 @@ describe('downloads model with the engine worker (integration)', () => {
     assert.equal(batch.items[0].snapshot.state, 'ok');
     assert.deepEqual(readFile(dir, 'slow.bin'), body);
     assert.match(String(server.requestsTo('/w/slow.bin').at(-1)?.headers.range), /^bytes=\d+-$/);
+  });
+
+  it('answers a retry of a batch it does not hold (a restarted worker) with a failure', async () => {
+    const messages: FromWorker[] = [];
+    const bare = new EngineClient(WORKER_FILE, (message) => messages.push(message));
+    try {
+      bare.retry(41);
+      while (messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(messages[0].type, 'failed');
+      assert.equal(messages[0].batchId, 41);
+    } finally {
+      await bare.dispose();
+    }
   });
 
   it('fails the running batch with a clear message when the worker dies', async () => {

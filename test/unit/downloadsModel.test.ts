@@ -100,6 +100,20 @@ describe('DownloadsModel', () => {
     assert.equal(batch.running, true);
   });
 
+  it('stays running when a retry is sent while the previous run\'s end is on its way', () => {
+    const batch = model.start({ title: 'a.txt', text: '', options });
+    model.receive({ type: 'started', batchId: batch.id, items: [item(0, { state: 'failed' })], stats: stats(), warnings: [] });
+    let ends = 0;
+    model.onDidFinishRun(() => ends++);
+    model.retry(batch); // the worker has already posted "finished" for the first run
+    model.receive({ type: 'finished', batchId: batch.id, stats: stats() });
+    assert.equal(batch.running, true, 'the retry\'s run is still going');
+    assert.equal(ends, 0);
+    model.receive({ type: 'finished', batchId: batch.id, stats: stats() });
+    assert.equal(batch.running, false);
+    assert.equal(ends, 1);
+  });
+
   it('passes cancel requests for a batch or one item to the engine', () => {
     const batch = model.start({ title: 'a.txt', text: '', options });
     model.receive({ type: 'started', batchId: batch.id, items: [item(0), item(1)], stats: stats(), warnings: [] });

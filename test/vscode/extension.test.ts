@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { BatchRecord, DownloadsModel } from '../../src/model/downloadsModel';
@@ -159,6 +160,52 @@ describe('Asset Fetch in VS Code', () => {
     }
     assert.equal(batch.items[0].snapshot.state, 'ok');
     assert.deepEqual(fs.readFileSync(path.join(testDir, 'missing-then-there.bin')), body('retried'));
+  });
+
+  it('"Download URLs in File" skips selected files that are not lists', async () => {
+    const list = path.join(testDir, 'picked.txt');
+    const readme = path.join(testDir, 'README.md');
+    fs.writeFileSync(list, `${origin}/picked.bin\n`);
+    fs.writeFileSync(readme, `See ${origin}/from-readme.bin for details.\n`);
+    const finished = nextFinishedRun();
+    const before = model.batches.length;
+    await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list), [vscode.Uri.file(list), vscode.Uri.file(readme)]);
+    await finished;
+    assert.equal(model.batches.length, before + 1, 'one batch: the README is not a list file');
+    assert.ok(fs.existsSync(path.join(testDir, 'picked.bin')));
+    assert.ok(!fs.existsSync(path.join(testDir, 'from-readme.bin')));
+  });
+
+  it('reads a .urls file as a plain list (as its diagnostics do), not as text with links in it', async () => {
+    const list = path.join(testDir, 'strict.urls');
+    fs.writeFileSync(list, `${origin}/strict-ok.bin\n${origin}/strict-two.bin extra\n`);
+    const finished = nextFinishedRun();
+    await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
+    const batch = await finished;
+    // As a list, the whole line is the URL; text extraction would have stopped at the space.
+    assert.deepEqual(batch.items.map((i) => i.snapshot.url), [`${origin}/strict-ok.bin`, `${origin}/strict-two.bin%20extra`]);
+  });
+
+  it('refuses a targetDirectory that leads out of the workspace through a symbolic link', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'asset-fetch-outside-'));
+    fs.symlinkSync(outside, path.join(testDir, 'escape'));
+    const list = path.join(testDir, 'escape.urls');
+    fs.writeFileSync(list, `${origin}/escaped.bin\n`);
+    const config = vscode.workspace.getConfiguration('assetFetch');
+    await config.update('targetDirectory', path.relative(workspace, path.join(testDir, 'escape')), vscode.ConfigurationTarget.Global);
+    const before = model.batches.length;
+    try {
+      // The command waits for an answer to its error message; dismissing the message ends it.
+      const command = vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await command;
+    } finally {
+      await config.update('targetDirectory', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.equal(model.batches.length, before, 'no batch started');
+    assert.deepEqual(fs.readdirSync(outside), []);
+    fs.rmSync(outside, { recursive: true, force: true });
   });
 
   it('underlines unusable lines of an open list file with the engine message', async () => {

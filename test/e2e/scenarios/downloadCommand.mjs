@@ -33,6 +33,10 @@ export default {
     await ctx.shot('opened');
     await wb.quickOpen('assets.txt');
     await ctx.shot('list-open');
+    // assets.txt is recognised as a URL list: the editor title offers "Download URLs in File".
+    await wb.page.locator('.editor-actions .action-label[aria-label^="Download URLs in File"]').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
+      throw new assert.AssertionError('no "Download URLs in File" button in the editor title of the open list');
+    });
 
     await wb.runCommand(DOWNLOAD_URLS.title, DOWNLOAD_URLS.id);
     const progress = wb.progressToast(/Asset Fetch: assets\.txt/);
