@@ -28,7 +28,7 @@ export async function startFixtureServer(files) {
   const requests = [];
   const sockets = new Set();
   const server = http.createServer((req, res) => {
-    const record = { method: req.method, path: req.url, range: req.headers.range, ifRange: req.headers['if-range'], status: 0, sent: 0 };
+    const record = { method: req.method, path: req.url, range: req.headers.range, ifRange: req.headers['if-range'], authorization: req.headers.authorization, status: 0, sent: 0 };
     requests.push(record);
     const file = files[new URL(req.url, 'http://x').pathname];
     if (!file) {

@@ -2,7 +2,8 @@
 import cancelResume from './cancelResume.mjs';
 import downloadCommand from './downloadCommand.mjs';
 import explorerMenu from './explorerMenu.mjs';
+import secretHeader from './secretHeader.mjs';
 import untitledSelection from './untitledSelection.mjs';
 import untrusted from './untrusted.mjs';
 
-export const scenarios = [downloadCommand, explorerMenu, cancelResume, untrusted, untitledSelection];
+export const scenarios = [downloadCommand, explorerMenu, cancelResume, untrusted, untitledSelection, secretHeader];
