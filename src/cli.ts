@@ -3,8 +3,8 @@
 import './cli/v8Flags';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Batch, mergeLists, parseList, VERSION, type ParsedList } from './core';
-import { parseCliArgs, UsageError, USAGE, type CliArgs } from './cli/args';
+import { Batch, decodeListBytes, ListError, listTooLarge, MAX_LIST_CHARS, mergeLists, parseList, parseUrlArguments, VERSION, type ListFormat, type ParsedList } from './core';
+import { parseCliArgs, UsageError, USAGE, type CliArgs, type CliInput } from './cli/args';
 import { displayPath, LineDisplay, TerminalDisplay, type Display } from './cli/display';
 import { writeJsonReport } from './cli/report';
 
@@ -32,13 +32,13 @@ async function main(argv: string[]): Promise<number> {
 
   let list: ParsedList;
   try {
-    list = mergeLists(await Promise.all(args.lists.map(readList)));
+    list = mergeLists(await readInputs(args.inputs, args.format));
   } catch (err) {
     process.stderr.write(`asset-fetch: ${(err as Error).message}\n`);
     return EXIT_USAGE;
   }
   for (const warning of list.warnings) process.stderr.write(`warning: ${warning}\n`);
-  if (list.entries.length === 0) process.stderr.write(`warning: no URLs found in ${args.lists.join(', ')}\n`);
+  if (list.entries.length === 0) process.stderr.write(`warning: no URLs found in ${args.inputs.map(describeInput).join(', ')}\n`);
 
   const targetDir = path.resolve(args.dir);
   try {
@@ -68,22 +68,68 @@ async function main(argv: string[]): Promise<number> {
   return result.stats.failed + result.stats.cancelled > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
-async function readList(file: string): Promise<ParsedList> {
-  const sourceName = file === '-' ? '<stdin>' : file;
-  let text: string;
-  try {
-    text = file === '-' ? await readStdin() : await fs.promises.readFile(file, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new Error(`cannot read list ${sourceName}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+/**
+ * Every positional argument in order: URL arguments (consecutive ones form one list), list files
+ * and stdin. A list whose format was chosen from ambiguous content gets one stderr line saying so.
+ */
+async function readInputs(inputs: readonly CliInput[], format: ListFormat | undefined): Promise<ParsedList[]> {
+  const lists: ParsedList[] = [];
+  let urls: { raw: string; position: number }[] = [];
+  const flushUrls = () => {
+    if (urls.length > 0) lists.push(parseUrlArguments(urls));
+    urls = [];
+  };
+  for (const input of inputs) {
+    if (input.kind === 'url') {
+      urls.push({ raw: input.url, position: input.position });
+      continue;
+    }
+    flushUrls();
+    const sourceName = describeInput(input);
+    const list = parseList(await readListText(input, sourceName), { sourceName, format });
+    if (list.formatGuessed) {
+      const other = list.format === 'list' ? 'text' : 'list';
+      process.stderr.write(`note: ${sourceName} read as ${list.formatReason} (--format ${other} to read it as ${other === 'list' ? 'one URL per line' : 'text'})\n`);
+    }
+    lists.push(list);
   }
-  return parseList(text, { sourceName });
+  flushUrls();
+  return lists;
 }
 
-async function readStdin(): Promise<string> {
+function describeInput(input: CliInput): string {
+  return input.kind === 'stdin' ? '<stdin>' : input.kind === 'file' ? input.path : input.url;
+}
+
+async function readListText(input: Exclude<CliInput, { kind: 'url' }>, sourceName: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    if (input.kind === 'stdin') {
+      bytes = await readStdin();
+    } else {
+      // A huge file is refused before it is read into memory.
+      const { size } = await fs.promises.stat(input.path);
+      if (size > MAX_LIST_CHARS) throw listTooLarge(sourceName, size);
+      bytes = await fs.promises.readFile(input.path);
+    }
+  } catch (err) {
+    if (err instanceof ListError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') throw new Error(`cannot read list ${sourceName}: no such file (a URL to download starts with http:// or https://)`);
+    throw new Error(`cannot read list ${sourceName}: ${e.code === 'EISDIR' ? 'it is a folder' : e.message}`);
+  }
+  return decodeListBytes(bytes, sourceName);
+}
+
+async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > MAX_LIST_CHARS) break;
+  }
+  return Buffer.concat(chunks);
 }
 
 function chooseDisplay(args: CliArgs): Display {

@@ -1,6 +1,6 @@
 // Command-line arguments → validated options, or a usage error that says what is wrong.
 import { parseArgs } from 'node:util';
-import { headerProblem, type DownloadOptions, type OnExisting, type ProxySettings } from '../core';
+import { headerProblem, type DownloadOptions, type ListFormat, type OnExisting, type ProxySettings } from '../core';
 import { parseProxyUrl } from '../core/proxy';
 import { parseHostKey } from '../core/requestHeaders';
 
@@ -10,8 +10,16 @@ export type CliDownloadOptions = Pick<
   'jobs' | 'perHost' | 'retries' | 'timeoutSeconds' | 'maxSize' | 'headers' | 'hostHeaders' | 'onExisting' | 'proxy'
 >;
 
+/** A positional argument: a URL to fetch, a list file, or "-" (the list on stdin). */
+export type CliInput =
+  | { kind: 'url'; url: string; position: number }
+  | { kind: 'file'; path: string }
+  | { kind: 'stdin' };
+
 export interface CliArgs {
-  lists: string[];
+  inputs: CliInput[];
+  /** Forced list format; undefined: chosen per list from its name, then its content. */
+  format?: ListFormat;
   dir: string;
   download: CliDownloadOptions;
   json: boolean;
@@ -21,11 +29,12 @@ export interface CliArgs {
 
 export class UsageError extends Error {}
 
-export const USAGE = `Usage: asset-fetch [options] <list-file>...   ("-" reads the list from stdin)
+export const USAGE = `Usage: asset-fetch [options] <url | list-file | ->...   ("-" reads a list from stdin)
 
-Downloads every http(s) URL of the lists into a folder, concurrently and resumably.
-A list is one URL per line (aria2 input-file options such as out=, dir=, checksum=,
-header= indented below a URL), or any text (Markdown, HTML, JSON, CSV) whose URLs are fetched.
+Downloads URLs given as arguments and every URL of the list files into a folder, concurrently
+and resumably. A list (.urls, .txt, .list, no extension, stdin) is one URL per line, # comments,
+aria2 input-file options such as out=, dir=, checksum=, header= indented below a URL. Markdown,
+HTML, JSON, CSV, YAML and code files are text: the http(s) links in them are fetched.
 
 Options:
   --dir <path>             target folder (default ".", created if missing)
@@ -44,6 +53,7 @@ Options:
                            example.com (and subdomains), host:port, 10.0.0.0/8, or * for all;
                            localhost is proxied unless listed
   --on-existing <policy>   skip (default), overwrite or rename when the file exists
+  --format <format>        auto (default), list (one URL per line) or text (extract links)
   --json                   print one JSON object with every item's outcome on stdout
   -h, --help               show this help
   --version                show the version
@@ -69,6 +79,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         proxy: { type: 'string' },
         'no-proxy': { type: 'string', multiple: true, default: [] },
         'on-existing': { type: 'string', default: 'skip' },
+        format: { type: 'string', default: 'auto' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -80,7 +91,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const { values, positionals } = parsed;
   const jobs = positiveInt('--jobs', values.jobs);
   const args: CliArgs = {
-    lists: positionals,
+    inputs: positionals.map(classifyInput),
+    format: listFormat(values.format),
     dir: values.dir,
     download: {
       jobs,
@@ -98,8 +110,21 @@ export function parseCliArgs(argv: string[]): CliArgs {
     help: values.help,
     version: values.version,
   };
-  if (!args.help && !args.version && args.lists.length === 0) throw new UsageError('no list file given');
+  if (!args.help && !args.version && args.inputs.length === 0) throw new UsageError('no URL or list file given');
   return args;
+}
+
+/** "https://…" (any scheme://) is a URL to fetch, "-" is stdin, anything else a list file. */
+function classifyInput(value: string, index: number): CliInput {
+  if (value === '-') return { kind: 'stdin' };
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value.trim())) return { kind: 'url', url: value, position: index + 1 };
+  return { kind: 'file', path: value };
+}
+
+function listFormat(value: string): ListFormat | undefined {
+  if (value === 'auto') return undefined;
+  if (value === 'list' || value === 'text') return value;
+  throw new UsageError(`--format must be auto, list or text, got "${value}"`);
 }
 
 function positiveInt(flag: string, value: string): number {

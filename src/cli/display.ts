@@ -30,12 +30,21 @@ function itemLine(dir: string, item: ItemSnapshot): string | undefined {
     case 'skipped':
       return `skipped  ${where} (exists)`;
     case 'failed':
-      return `failed   ${item.url}: ${item.error}`;
+      return `failed   ${failure(item)}`;
     case 'cancelled':
       return `cancelled ${item.url}`;
     default:
       return undefined;
   }
+}
+
+/**
+ * A line the list could not use reads like a compiler message, "assets.txt:7: not a URL: ...";
+ * a download that failed names its URL.
+ */
+function failure(item: ItemSnapshot): string {
+  const fromList = /^(?:line|argument) \d+: /.exec(item.error ?? '');
+  return fromList ? `${item.source}: ${item.error!.slice(fromList[0].length)}` : `${item.url}: ${item.error}`;
 }
 
 /**

@@ -6,6 +6,8 @@ type Status = 'ok' | 'skipped' | 'failed';
 
 export interface ReportItem {
   url: string;
+  /** Where the list gave it: "assets.txt:7", "<stdin>:2", "argument 1". */
+  source: string;
   status: Status;
   path: string | null;
   bytes: number;
@@ -15,7 +17,7 @@ export interface ReportItem {
 export function reportItem(item: ItemSnapshot, path: string | null): ReportItem {
   const status: Status = item.state === 'ok' || item.state === 'skipped' ? item.state : 'failed';
   const error = status === 'failed' ? (item.error ?? item.state) : null;
-  return { url: item.url, status, path: status === 'failed' ? null : path, bytes: item.bytes, error };
+  return { url: item.url, source: item.source, status, path: status === 'failed' ? null : path, bytes: item.bytes, error };
 }
 
 export async function writeJsonReport(

@@ -1,64 +1,59 @@
-// One parser for every front end: plain lists, aria2 input files, and URLs inside any other text.
+// One parser for every front end: line-oriented URL lists (aria2 input files included), and the
+// links inside any other text. In a list, every line that is not blank or a `#` comment becomes a
+// download or an error naming its line; nothing is dropped without a word.
+import { chooseFormat, isOptionLine } from './listFormat';
+import { ListError, textProblem } from './listText';
+import { extractFromJson, extractFromText, ignoredLinksWarning } from './textLinks';
+import { makeEntry, truncate } from './urlCheck';
 import type { Checksum, ChecksumAlgorithm, ListEntry, ListFormat, ParsedList } from './types';
 
-const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
-// Characters that never appear in a bare URL token but do in CSV, JSON, HTML or code.
-const NOT_A_LIST_TOKEN = /[,;"'<>(){}[\]`|]/;
-const URL_IN_TEXT = /https?:\/\/[^\s<>"'`\\]+/gi;
-const TEXT_EXTENSIONS = /\.(md|markdown|html?|xml|json|csv|tsv|js|mjs|cjs|ts|tsx|jsx|py|rb|go|rs|java|css|scss|ya?ml|toml|rst|adoc)$/i;
+export { checkUrl, MAX_URL_LENGTH } from './urlCheck';
+export { chooseFormat } from './listFormat';
+
 const CHECKSUM_ALGORITHMS: Record<string, ChecksumAlgorithm> = {
   'sha-1': 'sha-1', sha1: 'sha-1', 'sha-256': 'sha-256', sha256: 'sha-256',
   'sha-512': 'sha-512', sha512: 'sha-512', md5: 'md5',
 };
 const CHECKSUM_HEX_LENGTH: Record<ChecksumAlgorithm, number> = { 'sha-1': 40, 'sha-256': 64, 'sha-512': 128, md5: 32 };
+/** Where URLs given on the command line "come from": entrySource says "argument 2". */
+export const ARGUMENTS_SOURCE = '<command line>';
 
 export interface ParseOptions {
-  /** Shown in errors: "assets.txt". */
+  /** The file name ("assets.txt", "<stdin>", "Untitled-1"): shown in errors, and it picks the format. */
   sourceName?: string;
-  /** Forces a format; otherwise it is detected (see detectFormat). */
+  /** Forces a format; otherwise it is chosen by chooseFormat (the name, then the content). */
   format?: ListFormat;
 }
 
 /**
  * Parses list text into entries in list order. Unusable lines become entries with an `error`
- * naming the line; the same URL twice yields one entry (and a warning).
+ * naming the line; the same URL for the same target twice yields one entry (and a warning).
+ * Throws a ListError for text that is not a list at all (binary, too large).
  */
 export function parseList(text: string, options: ParseOptions = {}): ParsedList {
   const sourceName = options.sourceName ?? '<input>';
+  const problem = textProblem(text, sourceName);
+  if (problem) throw problem;
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const format = options.format ?? detectFormat(lines, sourceName);
+  const choice = chooseFormat(lines, sourceName, options.format);
   const warnings: string[] = [];
-  const raw =
-    format === 'list'
-      ? parsePlainList(lines, sourceName, warnings)
-      : ((format === 'json' ? extractFromJson(text, sourceName) : undefined) ?? extractUrls(lines, sourceName));
-  return { format, entries: dropDuplicates(raw, warnings), warnings };
-}
-
-/**
- * A file is a plain list (one URL per line, aria2 options indented below a URL) when every
- * unindented, non-comment line is a single token without CSV/JSON/HTML punctuation (a URL's
- * scheme is allowed anything). Files named like documents or code (.md, .html, .json, .csv,
- * .js, ...) and anything else are text: the http(s) URLs inside are extracted.
- */
-export function detectFormat(lines: readonly string[], sourceName = ''): ListFormat {
-  if (TEXT_EXTENSIONS.test(sourceName)) return /\.json$/i.test(sourceName) ? 'json' : 'text';
-  const first = lines.find((l) => l.trim() !== '')?.trim() ?? '';
-  if (first.startsWith('[') || first.startsWith('{')) return 'json';
-  for (const line of lines) {
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    if (isOptionLine(line)) continue;
-    const token = trimmed.split('\t')[0].trim(); // aria2 mirrors are tab-separated
-    if (/\s/.test(token)) return 'text';
-    if (!SCHEME.test(token) && NOT_A_LIST_TOKEN.test(token)) return 'text';
+  let entries: ListEntry[];
+  if (choice.format === 'list') {
+    entries = parsePlainList(lines, sourceName, warnings);
+  } else {
+    const links = (choice.format === 'json' ? extractFromJson(text, sourceName) : undefined) ?? extractFromText(lines, sourceName);
+    entries = links.entries;
+    const ignored = ignoredLinksWarning(sourceName, links.ignored);
+    if (ignored) warnings.push(ignored);
   }
-  return 'list';
+  return { format: choice.format, formatReason: choice.reason, formatGuessed: choice.guessed, entries: dropDuplicates(entries, warnings), warnings };
 }
 
-/** An aria2 option: indented `key=value` below a URL line. An indented URL is still a URL. */
-function isOptionLine(line: string): boolean {
-  return /^\s/.test(line) && /^[A-Za-z-]+=/.test(line.trim());
+/** URLs given as command-line arguments (`asset-fetch https://a/x.png`): one entry each. */
+export function parseUrlArguments(urls: readonly { raw: string; position: number }[]): ParsedList {
+  const entries = urls.map(({ raw, position }) => makeEntry(raw.trim(), ARGUMENTS_SOURCE, position, `argument ${position}`));
+  const warnings: string[] = [];
+  return { format: 'list', formatReason: 'URLs on the command line', formatGuessed: false, entries: dropDuplicates(entries, warnings), warnings };
 }
 
 function parsePlainList(lines: readonly string[], sourceName: string, warnings: string[]): ListEntry[] {
@@ -69,56 +64,29 @@ function parsePlainList(lines: readonly string[], sourceName: string, warnings: 
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
     if (isOptionLine(line)) {
-      if (!current) {
-        warnings.push(`${sourceName}:${lineNo}: option "${trimmed}" has no URL line above it; ignored`);
-        return;
-      }
-      applyOption(current, trimmed, `${sourceName}:${lineNo}`, warnings);
+      if (current) applyOption(current, trimmed, `${sourceName}:${lineNo}`, warnings);
+      else entries.push({ file: sourceName, line: lineNo, raw: truncate(trimmed), error: `line ${lineNo}: option "${truncate(trimmed)}" has no URL line above it (options go on indented lines below their URL)` });
       return;
     }
-    // aria2 allows mirrors separated by tabs: the first URI is the one we fetch.
-    const token = trimmed.split('\t')[0].trim();
-    current = makeEntry(token, sourceName, lineNo);
+    // " # note" after a URL is a comment (a URL never contains a space); aria2 separates mirrors
+    // with tabs: the first URI is the one fetched.
+    let token = trimmed.includes('#') ? trimmed.replace(/\s+#.*$/, '') : trimmed;
+    if (token.includes('\t')) token = token.split('\t')[0].trim();
+    current = /^[A-Za-z][A-Za-z0-9-]*=\S/.test(token) && !token.includes('://')
+      ? { file: sourceName, line: lineNo, raw: truncate(token), error: `line ${lineNo}: option "${truncate(token)}" must be indented below its URL line` }
+      : makeEntry(token, sourceName, lineNo);
     entries.push(current);
   });
   return entries;
 }
 
-function makeEntry(raw: string, sourceName: string, line: number): ListEntry {
-  const checked = checkUrl(raw);
-  if (typeof checked === 'string') return { file: sourceName, line, raw, error: `line ${line}: ${checked}` };
-  // Reuse the list's own string when it is already normal, and build the object in one literal
-  // (no property added later): 100,000 entries take half the memory.
-  return { file: sourceName, line, raw, url: checked.href === raw ? raw : checked.href };
-}
-
-/** "assets.txt:12": where an entry was written. */
+/** "assets.txt:12" where an entry was written; "argument 2" for a URL on the command line. */
 export function entrySource(entry: Pick<ListEntry, 'file' | 'line'>): string {
-  return `${entry.file}:${entry.line}`;
-}
-
-/** Returns the parsed URL or a message saying why it cannot be downloaded. */
-export function checkUrl(raw: string): URL | string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return `malformed URL "${truncate(raw)}"`;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return `unsupported scheme "${url.protocol}" in "${truncate(raw)}" (only http and https)`;
-  }
-  if (!url.hostname) return `URL has no host: "${truncate(raw)}"`;
-  url.hash = '';
-  return url;
+  return entry.file === ARGUMENTS_SOURCE ? `argument ${entry.line}` : `${entry.file}:${entry.line}`;
 }
 
 function applyOption(entry: ListEntry, option: string, where: string, warnings: string[]): void {
   const eq = option.indexOf('=');
-  if (eq <= 0) {
-    warnings.push(`${where}: "${option}" is not key=value; ignored`);
-    return;
-  }
   const key = option.slice(0, eq).trim().toLowerCase();
   const value = option.slice(eq + 1).trim();
   const fail = (message: string) => {
@@ -175,105 +143,63 @@ function parseChecksum(value: string): Checksum | string {
   return { algorithm, hex };
 }
 
-/** Pulls http(s) URLs out of Markdown, HTML, JSON, CSV or code, keeping their line numbers. */
-function extractUrls(lines: readonly string[], sourceName: string): ListEntry[] {
-  // In CSV and TSV files a comma or tab ends the field, so it ends the URL too.
-  const fieldEnd = /\.(csv|tsv)$/i.test(sourceName) ? /[,\t].*$/ : undefined;
-  const entries: ListEntry[] = [];
-  lines.forEach((line, index) => {
-    for (const match of line.matchAll(URL_IN_TEXT)) {
-      const field = fieldEnd ? match[0].replace(fieldEnd, '') : match[0];
-      const raw = trimTrailingPunctuation(field.replace(/&amp;/g, '&'));
-      entries.push(makeEntry(raw, sourceName, index + 1));
-    }
-  });
-  return entries;
+/** Joins lists from several sources; the same URL for the same target in two of them is fetched once. */
+export function mergeLists(lists: readonly ParsedList[]): ParsedList {
+  if (lists.length === 1) return lists[0];
+  const warnings = lists.flatMap((l) => l.warnings);
+  const entries = dropDuplicates(lists.flatMap((l) => l.entries), warnings);
+  const first = lists[0] ?? { format: 'list', formatReason: 'no list', formatGuessed: false };
+  return { format: first.format, formatReason: first.formatReason, formatGuessed: false, entries, warnings };
 }
 
 /**
- * JSON is parsed so that escapes such as "\/" and "\u0026" are decoded; every string value is
- * searched for URLs. Returns undefined when the text is not valid JSON (then it is scanned as text).
+ * One entry per URL and target: the same URL with another `out=`/`dir=` is another file and is
+ * fetched again (each target gets its own request, headers and checksum); the same URL for the
+ * same target is fetched once, with a warning naming both lines.
  */
-function extractFromJson(text: string, sourceName: string): ListEntry[] | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch {
-    return undefined;
-  }
-  const locate = lineLocator(text);
-  const entries: ListEntry[] = [];
-  const visit = (node: unknown): void => {
-    if (typeof node === 'string') {
-      for (const match of node.matchAll(URL_IN_TEXT)) {
-        const raw = trimTrailingPunctuation(match[0]);
-        entries.push(makeEntry(raw, sourceName, locate(raw)));
-      }
-    } else if (Array.isArray(node)) {
-      node.forEach(visit);
-    } else if (node && typeof node === 'object') {
-      Object.values(node).forEach(visit);
-    }
-  };
-  visit(value);
-  return entries;
-}
-
-/** Finds the line of each URL in document order, in one pass over the text overall. */
-function lineLocator(text: string): (raw: string) => number {
-  let cursor = 0;
-  let line = 1;
-  return (raw) => {
-    const candidates = [raw, raw.replace(/\//g, '\\/')];
-    const found = candidates.map((c) => text.indexOf(c, cursor)).filter((i) => i >= 0);
-    if (found.length === 0) return line;
-    const index = Math.min(...found);
-    for (let i = cursor; i < index; i++) if (text.charCodeAt(i) === 10) line++;
-    cursor = index;
-    return line;
-  };
-}
-
-/** "see https://x.org/a.png." → without the dot; a closing parenthesis only when unbalanced. */
-function trimTrailingPunctuation(url: string): string {
-  let result = url;
-  for (;;) {
-    const last = result.at(-1);
-    if (last && '.,;:!?*'.includes(last)) result = result.slice(0, -1);
-    else if (last === ')' && count(result, '(') < count(result, ')')) result = result.slice(0, -1);
-    else if (last === ']' && count(result, '[') < count(result, ']')) result = result.slice(0, -1);
-    else if (last === '}' && count(result, '{') < count(result, '}')) result = result.slice(0, -1);
-    else return result;
-  }
-}
-
-function count(text: string, char: string): number {
-  let n = 0;
-  for (const c of text) if (c === char) n++;
-  return n;
-}
-
-/** Joins lists from several files; a URL listed in two files is fetched once. */
-export function mergeLists(lists: readonly ParsedList[]): ParsedList {
-  const warnings = lists.flatMap((l) => l.warnings);
-  const entries = dropDuplicates(lists.flatMap((l) => l.entries), warnings);
-  return { format: lists[0]?.format ?? 'list', entries, warnings };
-}
-
 function dropDuplicates(entries: ListEntry[], warnings: string[]): ListEntry[] {
-  const firstSeen = new Map<string, ListEntry>();
+  // Keyed by URL first (no new string per entry: a million-line list stays quick); target paths
+  // are compared only among entries of the same URL.
+  const byUrl = new Map<string, ListEntry | ListEntry[]>();
   return entries.filter((entry) => {
     if (!entry.url) return true;
-    const earlier = firstSeen.get(entry.url);
-    if (!earlier) {
-      firstSeen.set(entry.url, entry);
+    const seen = byUrl.get(entry.url);
+    if (!seen) {
+      byUrl.set(entry.url, entry);
       return true;
     }
-    warnings.push(`${entrySource(entry)}: ${entry.url} is already listed at ${entrySource(earlier)}; fetched once`);
+    const earlierEntries = Array.isArray(seen) ? seen : [seen];
+    const key = targetKey(entry);
+    const earlier = earlierEntries.find((e) => targetKey(e) === key);
+    if (!earlier) {
+      byUrl.set(entry.url, [...earlierEntries, entry]);
+      return true;
+    }
+    warnings.push(`${entrySource(entry)}: ${entry.url} is already listed at ${entrySource(earlier)}${entry.out || entry.dir ? ' for the same file' : ''}; fetched once`);
     return false;
   });
 }
 
-function truncate(text: string, max = 120): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/** URL + where it goes: the list's dir=/out=, else the URL's last path segment (the usual name). */
+function targetKey(entry: ListEntry): string {
+  const url = entry.url!;
+  const out = entry.out ?? lastSegment(url);
+  return `${url}\n${pathKey(entry.dir ?? '')}/${pathKey(out)}`;
 }
+
+function pathKey(path: string): string {
+  return path.split(/[/\\]+/).filter((s) => s && s !== '.').join('/');
+}
+
+/** The last path segment of a normalised http(s) URL, percent-decoded. */
+function lastSegment(url: string): string {
+  const path = url.split(/[?#]/, 1)[0];
+  const segment = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export { ListError };

@@ -32,8 +32,12 @@ export type ListFormat = 'list' | 'text' | 'json';
 
 export interface ParsedList {
   format: ListFormat;
+  /** Why this format, for the user: "a URL list: 4 of 5 lines are URLs", "text (.md file): links extracted". */
+  formatReason: string;
+  /** The content decided and could be read the other way: front ends say which format was used. */
+  formatGuessed: boolean;
   entries: ListEntry[];
-  /** Non-fatal remarks: duplicates, ignored options. */
+  /** Non-fatal remarks: duplicates, ignored options, links with schemes that are not fetched. */
   warnings: string[];
 }
 

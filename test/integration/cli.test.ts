@@ -46,7 +46,7 @@ describe('CLI (integration)', () => {
       const malformed = run.item('not-a-url');
       assert.equal(malformed.status, 'failed');
       assert.match(malformed.error ?? '', /line 5\b/);
-      assert.match(malformed.error ?? '', /malformed/i);
+      assert.match(malformed.error ?? '', /not a URL/);
       const ftp = run.item('ftp://127.0.0.1/file.txt');
       assert.equal(ftp.status, 'failed');
       assert.match(ftp.error ?? '', /line 6\b/);
@@ -216,7 +216,7 @@ describe('CLI (integration)', () => {
       { name: 'a non-numeric --timeout', args: () => ['--timeout', 'soon', list], message: /--timeout.*"soon"/ },
       { name: 'an unknown --on-existing policy', args: () => ['--on-existing', 'clobber', list], message: /--on-existing.*"clobber"/ },
       { name: 'a --header without a colon', args: () => ['--header', 'Authorization', list], message: /--header/ },
-      { name: 'no list at all', args: () => [], message: /no list/ },
+      { name: 'no list at all', args: () => [], message: /no URL or list file given/ },
     ];
     for (const { name, args, message } of cases) {
       it(`exits 2 and names the problem for ${name}`, async () => {

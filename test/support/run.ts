@@ -11,6 +11,7 @@ export const CLI_PATH = path.resolve('dist/cli.js');
 
 export interface CliItem {
   url: string;
+  source: string;
   status: 'ok' | 'skipped' | 'failed';
   path: string | null;
   bytes: number;

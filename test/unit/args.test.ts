@@ -5,7 +5,8 @@ import { usageError } from '../support/usageError';
 describe('cli: parseCliArgs', () => {
   it('has defaults', () => {
     assert.deepEqual(parseCliArgs(['list.txt']), {
-      lists: ['list.txt'],
+      inputs: [{ kind: 'file', path: 'list.txt' }],
+      format: undefined,
       dir: '.',
       download: { jobs: 8, perHost: 8, retries: 5, timeoutSeconds: 30, maxSize: undefined, headers: {}, onExisting: 'skip' },
       json: false,
@@ -17,10 +18,11 @@ describe('cli: parseCliArgs', () => {
   it('reads every option', () => {
     const args = parseCliArgs([
       '--dir', 'out', '--jobs', '16', '--per-host', '2', '--retries', '0', '--timeout', '2.5', '--max-size', '10M',
-      '--header', 'X-Token: abc', '--header', 'Authorization:Basic a:b', '--on-existing', 'rename', '--json', 'a.txt', '-', 'b.md',
+      '--header', 'X-Token: abc', '--header', 'Authorization:Basic a:b', '--on-existing', 'rename', '--format', 'text', '--json', 'a.txt', '-', 'b.md',
     ]);
     assert.deepEqual(args, {
-      lists: ['a.txt', '-', 'b.md'],
+      inputs: [{ kind: 'file', path: 'a.txt' }, { kind: 'stdin' }, { kind: 'file', path: 'b.md' }],
+      format: 'text',
       dir: 'out',
       download: {
         jobs: 16,
@@ -68,6 +70,22 @@ describe('cli: parseCliArgs', () => {
     usageError(['--on-existing', 'keep', 'l'], /^--on-existing must be skip, overwrite or rename, got "keep"$/);
   });
 
+  it('takes URLs as arguments, mixed with list files and stdin, numbering positional arguments', () => {
+    assert.deepEqual(parseCliArgs(['https://a.example/1.png', '--dir', 'out', 'list.txt', 'ftp://a.example/2', '-', 'www.example.com/x']).inputs, [
+      { kind: 'url', url: 'https://a.example/1.png', position: 1 },
+      { kind: 'file', path: 'list.txt' },
+      { kind: 'url', url: 'ftp://a.example/2', position: 3 },
+      { kind: 'stdin' },
+      { kind: 'file', path: 'www.example.com/x' },
+    ]);
+  });
+
+  it('--format is auto, list or text', () => {
+    assert.equal(parseCliArgs(['--format', 'auto', 'l']).format, undefined);
+    assert.equal(parseCliArgs(['--format', 'list', 'l']).format, 'list');
+    usageError(['--format', 'json', 'l'], /^--format must be auto, list or text, got "json"$/);
+  });
+
   it('unknown options and missing values are usage errors', () => {
     usageError(['--frobnicate', 'l'], /frobnicate/);
     usageError(['l', '--dir'], /--dir/);
@@ -75,8 +93,8 @@ describe('cli: parseCliArgs', () => {
   });
 
   it('no list is a usage error unless --help or --version', () => {
-    usageError([], /^no list file given$/);
-    usageError(['--json'], /^no list file given$/);
+    usageError([], /^no URL or list file given$/);
+    usageError(['--json'], /^no URL or list file given$/);
     assert.equal(parseCliArgs(['--help']).help, true);
     assert.equal(parseCliArgs(['-h']).help, true);
     assert.equal(parseCliArgs(['--version']).version, true);

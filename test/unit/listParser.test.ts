@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkUrl, detectFormat, mergeLists, parseList } from '../../src/core/listParser';
+import { checkUrl, chooseFormat, mergeLists, parseList } from '../../src/core/listParser';
 
 const SHA1 = 'a9993e364706816aba3e25717850c26c9cd0d89d';
 const SHA256 = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
@@ -50,7 +50,7 @@ describe('listParser: plain lists', () => {
     assert.equal(ok.url, 'https://ok.example/a');
     assert.equal(ok.error, undefined);
     assert.equal(malformed.url, undefined);
-    assert.equal(malformed.error, 'line 2: malformed URL "not-a-url"');
+    assert.equal(malformed.error, 'line 2: not a URL: "not-a-url"');
     assert.equal(ftp.error, 'line 3: unsupported scheme "ftp:" in "ftp://ftp.example/f.iso" (only http and https)');
     assert.equal(file.error, 'line 4: unsupported scheme "file:" in "file:///etc/passwd" (only http and https)');
     assert.equal(js.error, 'line 5: unsupported scheme "javascript:" in "javascript:alert(1)" (only http and https)');
@@ -72,7 +72,7 @@ describe('listParser: plain lists', () => {
   });
 
   it('does not merge distinct malformed lines', () => {
-    const list = parseList('bad1\nbad1\n');
+    const list = parseList('bad1\nbad1\n', { format: 'list' });
     assert.equal(list.entries.length, 2);
     assert.deepEqual(list.warnings, []);
   });
@@ -143,16 +143,26 @@ describe('listParser: aria2 input-file options', () => {
     assert.equal(entries[1].error, 'line 3: empty out= (<input>:4)');
   });
 
-  it('warns about unknown options, options without key=value and options without a URL', () => {
+  it('warns about unknown options; an option without a URL above it is an error naming its line', () => {
     const list = parseList('  out=orphan.txt\nhttps://a.example/1\n  max-connection-per-server=4\n  out=a.txt\n', { sourceName: 'o.txt' });
     assert.equal(list.format, 'list');
-    assert.deepEqual(list.warnings, [
-      'o.txt:1: option "out=orphan.txt" has no URL line above it; ignored',
-      'o.txt:3: option "max-connection-per-server" is not supported; ignored',
-    ]);
-    assert.equal(list.entries.length, 1);
-    assert.equal(list.entries[0].out, 'a.txt');
-    assert.equal(list.entries[0].error, undefined);
+    assert.deepEqual(list.warnings, ['o.txt:3: option "max-connection-per-server" is not supported; ignored']);
+    assert.equal(list.entries.length, 2);
+    assert.equal(list.entries[0].error, 'line 1: option "out=orphan.txt" has no URL line above it (options go on indented lines below their URL)');
+    assert.equal(list.entries[1].out, 'a.txt');
+    assert.equal(list.entries[1].error, undefined);
+  });
+
+  it('an unindented option line is an error that says to indent it', () => {
+    const list = parseList('https://a.example/1\nout=a.txt\n', { sourceName: 'o.txt' });
+    assert.equal(list.entries.length, 2);
+    assert.equal(list.entries[0].out, undefined);
+    assert.equal(list.entries[1].error, 'line 2: option "out=a.txt" must be indented below its URL line');
+  });
+
+  it('accepts spaces around the = of an indented option', () => {
+    const [entry] = parseList('https://a.example/1\n  out = a.txt\n').entries;
+    assert.equal(entry.out, 'a.txt');
   });
 
   // Regression: aria2 allows mirrors separated by TAB on one URL line; the tab makes detectFormat say 'text',
@@ -168,7 +178,7 @@ describe('listParser: aria2 input-file options', () => {
 
 describe('listParser: mergeLists', () => {
   it('fetches a URL listed in two files once and keeps both files\' warnings', () => {
-    const a = parseList('https://a.example/x\n  out=x.bin\nhttps://a.example/y\n  foo=1\n', { sourceName: 'a.txt' });
+    const a = parseList('https://a.example/x\n  out=x\nhttps://a.example/y\n  foo=1\n', { sourceName: 'a.txt' });
     const b = parseList('https://a.example/z\nhttps://a.example/x\n', { sourceName: 'b.txt' });
     const merged = mergeLists([a, b]);
     assert.equal(merged.format, 'list');
@@ -177,7 +187,7 @@ describe('listParser: mergeLists', () => {
       ['a.txt:3', 'https://a.example/y'],
       ['b.txt:1', 'https://a.example/z'],
     ]);
-    assert.equal(merged.entries[0].out, 'x.bin');
+    assert.equal(merged.entries[0].out, 'x');
     assert.deepEqual(merged.warnings, [
       'a.txt:4: option "foo" is not supported; ignored',
       'b.txt:2: https://a.example/x is already listed at a.txt:1; fetched once',
@@ -185,40 +195,59 @@ describe('listParser: mergeLists', () => {
   });
 
   it('merging nothing gives an empty list', () => {
-    assert.deepEqual(mergeLists([]), { format: 'list', entries: [], warnings: [] });
+    const merged = mergeLists([]);
+    assert.deepEqual([merged.entries, merged.warnings], [[], []]);
   });
 });
 
-describe('listParser: detectFormat', () => {
+describe('listParser: chooseFormat', () => {
   const lines = (text: string) => text.split('\n');
+  const format = (text: string, name = '') => chooseFormat(lines(text), name).format;
 
-  it('a URL list (with comments and aria2 options) is a list', () => {
-    assert.equal(detectFormat(lines('# c\nhttps://a.example/x\n  out=a b.txt\n  header=X-A: b\nhttp://b.example/(y)')), 'list');
-    assert.equal(detectFormat(lines('https://a.example/x'), 'urls.txt'), 'list');
-    assert.equal(detectFormat([]), 'list');
+  it('a URL list (with comments and aria2 options) is a list, not guessed', () => {
+    const choice = chooseFormat(lines('# c\nhttps://a.example/x\n  out=a b.txt\n  header=X-A: b\nhttp://b.example/(y)'), 'assets.txt');
+    assert.deepEqual(choice, { format: 'list', reason: 'a URL list', guessed: false });
+    assert.equal(format('https://a.example/x', 'urls.txt'), 'list');
+    assert.equal(format(''), 'list');
   });
 
-  it('Markdown, HTML and CSV content is text; JSON content is json', () => {
-    assert.equal(detectFormat(lines('# Assets\n\nSee [logo](https://a.example/logo.png).')), 'text');
-    assert.equal(detectFormat(lines('<!doctype html>\n<a href="https://a.example/x">x</a>')), 'text');
-    assert.equal(detectFormat(lines('url,name\nhttps://a.example/x,X')), 'text');
-    assert.equal(detectFormat(lines('\n  ["https://a.example/x"]')), 'json');
-    assert.equal(detectFormat(lines('{"url": "https://a.example/x"}')), 'json');
+  it('a .txt, .list, extension-less, stdin or unsaved list with a few non-URL lines is still a list, and says so', () => {
+    const text = 'https://a.example/1\nimages for the hero banner\nhttp://a.example/my file.png\nhttps://a.example/3\n# https://a.example/old';
+    for (const name of ['assets.txt', 'assets.list', 'assets', '<stdin>', 'Untitled-1', 'dir.v2/assets.TXT']) {
+      assert.deepEqual(chooseFormat(lines(text), name), { format: 'list', reason: 'a URL list: 3 of 4 lines are URLs', guessed: true }, name);
+    }
+    // Half of the lines is enough; a URL without its scheme counts as a URL line.
+    assert.equal(format('https://a.example/1\nnote one', 'a.txt'), 'list');
+    assert.equal(format('cdn.example.com/a.png\nnote one', 'a.txt'), 'list');
   });
 
-  it('the file extension wins over content', () => {
-    const list = lines('https://a.example/x');
-    assert.equal(detectFormat(list, 'README.md'), 'text');
-    assert.equal(detectFormat(list, 'page.HTML'), 'text');
-    assert.equal(detectFormat(list, 'data.csv'), 'text');
-    assert.equal(detectFormat(list, 'dir/urls.json'), 'json');
-    assert.equal(detectFormat(list, 'urls.txt'), 'list');
+  it('prose with a few links is text, and says so', () => {
+    const choice = chooseFormat(lines('Release notes\nThe logo is at https://a.example/logo.png\nThanks'), 'notes.txt');
+    assert.equal(choice.format, 'text');
+    assert.equal(choice.guessed, true);
+    assert.match(choice.reason, /^text: none of 3 lines/);
+    assert.equal(format('a\nb\nhttps://a.example/x', 'n.txt'), 'text');
   });
 
-  it('parseList honours a forced format', () => {
+  it('.urls is always a list; Markdown, HTML, CSV, YAML and code are text; JSON is json', () => {
+    const prose = 'See [logo](https://a.example/logo.png).\nand more';
+    assert.deepEqual(chooseFormat(lines(prose), 'assets.urls'), { format: 'list', reason: 'a URL list (.urls file)', guessed: false });
+    const list = 'https://a.example/x';
+    for (const name of ['README.md', 'page.HTML', 'data.csv', 'data.tsv', 'cfg.yaml', 'app.ts', 'x.py']) assert.equal(format(list, name), 'text', name);
+    assert.equal(format(list, 'dir/urls.json'), 'json');
+    assert.equal(chooseFormat(lines(list), 'README.md').guessed, false);
+  });
+
+  it('content that starts with a bracket and is not mostly URLs is json', () => {
+    assert.equal(format('\n  ["https://a.example/x"]'), 'json');
+    assert.equal(format('{"url": "https://a.example/x"}'), 'json');
+  });
+
+  it('a forced format wins', () => {
+    assert.deepEqual(chooseFormat(lines('prose'), 'README.md', 'list'), { format: 'list', reason: 'a URL list (as asked)', guessed: false });
     const list = parseList('see https://a.example/x', { format: 'list' });
     assert.equal(list.format, 'list');
-    assert.equal(list.entries[0].error, 'line 1: malformed URL "see https://a.example/x"');
+    assert.equal(list.entries[0].error, 'line 1: not a URL: "see https://a.example/x"');
   });
 });
 
@@ -281,7 +310,9 @@ describe('listParser: URLs in text', () => {
     assert.deepEqual(list.warnings, ['n.md:1: https://a.example/doc is already listed at n.md:1; fetched once']);
   });
 
-  it('ignores non-http URLs in text', () => {
-    assert.deepEqual(urls('mail mailto:x@y.example or ftp://f.example/a then https://ok.example/b'), ['https://ok.example/b']);
+  it('does not fetch non-http URLs in text, and lists them in one warning with their lines', () => {
+    const list = parseList('mail mailto:x@y.example or ftp://f.example/a\nthen https://ok.example/b\nfile:///etc/passwd and s3://bucket/key', { sourceName: 'n.md' });
+    assert.deepEqual(list.entries.map((e) => e.url), ['https://ok.example/b']);
+    assert.deepEqual(list.warnings, ['n.md: 3 links not fetched, only http and https are: ftp://f.example/a (line 1), file:///etc/passwd (line 3), s3://bucket/key (line 3)']);
   });
 });
