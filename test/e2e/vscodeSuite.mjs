@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
+import { ensureTestTools } from '../../scripts/ensureTestTools.mjs';
 import { startCodeServer } from './lib/codeServer.mjs';
-import { log, step } from './lib/log.mjs';
+import { log, step, warn } from './lib/log.mjs';
 import { artifactsDir, repoDir, scratchDir } from './lib/paths.mjs';
 import { run } from './lib/proc.mjs';
 
@@ -25,6 +26,13 @@ export async function runVscodeSuite({ install, browser }) {
 }
 
 async function runSuite(install, browser) {
+  // Its http.proxy test runs a real tinyproxy, installed here as npm test does (and failing
+  // without it when CI is set).
+  const tools = ensureTestTools({ say: (line) => log(`${NAME}: ${line}`) });
+  if (tools.missing.length) {
+    if (process.env.CI) throw new Error(tools.advice);
+    warn(`${NAME}: ${tools.advice}`);
+  }
   const buildLog = path.join(artifactsDir, `${NAME}-build.log`);
   // A development build (with source maps) of the extension and the test bundles.
   await run('npm', ['run', 'build'], { cwd: repoDir, logFile: buildLog });

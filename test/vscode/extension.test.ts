@@ -182,8 +182,11 @@ describe('Asset Fetch in VS Code', () => {
     const finished = nextFinishedRun();
     await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
     const batch = await finished;
-    // As a list, the whole line is the URL; text extraction would have stopped at the space.
-    assert.deepEqual(batch.items.map((i) => i.snapshot.url), [`${origin}/strict-ok.bin`, `${origin}/strict-two.bin%20extra`]);
+    // As a list, the whole line is one URL, which cannot contain a space: an error naming the
+    // line. Text extraction would have fetched "strict-two.bin", stopping at the space.
+    assert.deepEqual(batch.items.map((i) => i.snapshot.url), [`${origin}/strict-ok.bin`, `${origin}/strict-two.bin extra`]);
+    assert.equal(batch.items[1].snapshot.state, 'failed');
+    assert.match(batch.items[1].snapshot.error ?? '', /^line 2: a URL cannot contain spaces/);
   });
 
   it('refuses a targetDirectory that leads out of the workspace through a symbolic link', async () => {

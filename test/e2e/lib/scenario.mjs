@@ -51,6 +51,8 @@ export async function runScenario(scenario, { install, extensionsDir, browser })
     if (wb) {
       await wb.shot('failure').catch(() => {});
       log(`${scenario.name}: toasts seen: ${JSON.stringify(await wb.toastsSeen().catch(() => []))}`);
+      const dialogs = await wb.dialogsSeen().catch(() => []);
+      if (dialogs.length) log(`${scenario.name}: dialogs seen: ${JSON.stringify(dialogs)}`);
     }
     log(`${scenario.name}: workspace files: ${JSON.stringify(listFiles(workspace))}`);
     if (err.stack) log(err.stack);

@@ -12,15 +12,21 @@ const SIDEBAR_ROWS = '.part.sidebar .monaco-list-row';
 const CONTEXT_MENU_ITEM = '.context-view .monaco-menu .action-menu-item';
 const HOVER = '.workbench-hover, .monaco-hover:not(.hidden)';
 
-// Runs in the page from its first script on: remembers every notification toast ever shown, so
-// a toast that closed on its own before a check ran is still seen.
+// Runs in the page from its first script on: remembers every notification toast and every
+// dialog (showWarningMessage with modal: true, ...) ever shown, so one that closed before a check
+// ran is still seen.
 function recordToasts() {
   window.__e2eToasts = [];
-  setInterval(() => {
-    for (const toast of document.querySelectorAll('.notifications-toasts .notification-toast')) {
-      const text = toast.innerText.replace(/\s+/g, ' ').trim();
-      if (text && !window.__e2eToasts.includes(text)) window.__e2eToasts.push(text);
+  window.__e2eDialogs = [];
+  const record = (selector, seen) => {
+    for (const element of document.querySelectorAll(selector)) {
+      const text = element.innerText.replace(/\s+/g, ' ').trim();
+      if (text && !seen.includes(text)) seen.push(text);
     }
+  };
+  setInterval(() => {
+    record('.notifications-toasts .notification-toast', window.__e2eToasts);
+    record('.monaco-dialog-box', window.__e2eDialogs);
   }, 100);
 }
 
@@ -124,6 +130,11 @@ export class Workbench {
   /** Texts of every toast shown since the page opened (even ones closed since). */
   async toastsSeen() {
     return this.page.evaluate(() => window.__e2eToasts ?? []);
+  }
+
+  /** Texts of every dialog box (a modal message, a confirmation) shown since the page opened. */
+  async dialogsSeen() {
+    return this.page.evaluate(() => window.__e2eDialogs ?? []);
   }
 
   /** Waits for a toast on screen whose text matches `pattern`; returns its locator. */

@@ -2,8 +2,9 @@
 import cancelResume from './cancelResume.mjs';
 import downloadCommand from './downloadCommand.mjs';
 import explorerMenu from './explorerMenu.mjs';
+import listWithMistakes from './listWithMistakes.mjs';
 import secretHeader from './secretHeader.mjs';
 import untitledSelection from './untitledSelection.mjs';
 import untrusted from './untrusted.mjs';
 
-export const scenarios = [downloadCommand, explorerMenu, cancelResume, untrusted, untitledSelection, secretHeader];
+export const scenarios = [downloadCommand, explorerMenu, cancelResume, untrusted, untitledSelection, secretHeader, listWithMistakes];
