@@ -78,11 +78,12 @@ async function handleExistingFile(item: Item, ctx: DownloadContext): Promise<boo
   if (!(await ctx.target.exists(ctx.target.resolve(wanted)))) return false;
   switch (ctx.options.onExisting) {
     case 'skip': {
+      if (!(await existingFileVerifies(item, ctx, wanted))) return false;
       const stat = await fs.promises.stat(ctx.target.resolve(wanted)).catch(() => undefined);
       ctx.setBytes(item, stat?.size ?? 0, stat?.size ?? 0);
       item.attempts = 0;
       ctx.setState(item, 'skipped');
-      ctx.log('info', item, `skipped ${item.url}: ${wanted} already exists`);
+      ctx.log('info', item, `skipped ${item.url}: ${wanted} already exists${item.entry.checksum ? ` (its ${item.entry.checksum.algorithm} matches the list)` : ''}`);
       return true;
     }
     case 'rename':
@@ -276,8 +277,12 @@ async function chooseFinalName(item: Item, ctx: DownloadContext, response: Respo
   const wanted = folder + fromServer;
   const exists = (candidate: string) => ctx.target.exists(ctx.target.resolve(candidate));
   if (ctx.options.onExisting === 'skip' && ctx.names.isFree(wanted, item.id) && (await exists(wanted))) {
-    item.finalRelativePath = wanted;
-    return 'skipped';
+    if (await existingFileVerifies(item, ctx, wanted)) {
+      item.finalRelativePath = wanted;
+      return 'skipped';
+    }
+    item.finalRelativePath = ctx.names.reserve(wanted, item.id);
+    return 'named';
   }
   item.finalRelativePath =
     ctx.options.onExisting === 'overwrite' ? ctx.names.reserve(wanted, item.id) : await ctx.names.reserveNotOnDisk(wanted, item.id, exists);
@@ -301,6 +306,21 @@ async function hashOfPrefix(algorithm: string, filePath: string, length: number)
   if (length === 0) return hash;
   for await (const chunk of fs.createReadStream(filePath, { start: 0, end: length - 1 })) hash.update(chunk as Buffer);
   return hash;
+}
+
+/**
+ * Whether a file already on disk may stand for the item: always, unless the list gives a checksum
+ * it does not match. Then it is downloaded again; the old file stays until the new one verified.
+ */
+async function existingFileVerifies(item: Item, ctx: DownloadContext, relative: string): Promise<boolean> {
+  const checksum = item.entry.checksum;
+  if (!checksum) return true;
+  const file = ctx.target.resolve(relative);
+  const size = (await fs.promises.stat(file)).size;
+  const actual = (await hashOfPrefix(checksum.algorithm, file, size)).digest('hex');
+  if (actual === checksum.hex) return true;
+  ctx.log('warn', item, `${relative} exists but its ${checksum.algorithm} is ${actual}, not ${checksum.hex} as listed: downloading it again`);
+  return false;
 }
 
 /**
