@@ -7,7 +7,7 @@ import { createDispatcher } from './http';
 import { Item } from './item';
 import { NameAllocator } from './nameAllocator';
 import { entrySource } from './listParser';
-import { listRelativePath, nameFromHost, nameFromUrl } from './naming';
+import { entryRelativePath } from './naming';
 import { ProgressReporter } from './progress';
 import { Scheduler } from './scheduler';
 import { DEFAULT_OPTIONS, FINISHED_STATES, type BatchStats, type BatchUpdate, type DownloadOptions, type ItemSnapshot, type ItemState, type ListEntry, type LogLevel } from './types';
@@ -167,7 +167,7 @@ export class Batch {
       this.log('error', item, `failed ${entrySource(entry)}: ${entry.error}`);
       return;
     }
-    const relative = listRelativePath(entry.dir, entry.out, nameFromUrl(entry.url) ?? nameFromHost(entry.url));
+    const relative = entryRelativePath(entry, entry.url);
     if (typeof relative !== 'string') {
       item.error = `line ${entry.line}: ${relative.error}`;
       this.setState(item, 'failed');

@@ -8,7 +8,7 @@ import { formatBytes } from './format';
 import { getFollowingRedirects, type Response } from './http';
 import type { Item } from './item';
 import type { NameAllocator } from './nameAllocator';
-import { nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
+import { entryRelativePath, nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
 import { metaPathOf, PartFile, readResumeState, removePartFiles, writeResumeRecord, type ResumeRecord, type ResumeState } from './partFile';
 import { requestHeaders } from './requestHeaders';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs, sleep } from './retry';
@@ -86,10 +86,14 @@ async function handleExistingFile(item: Item, ctx: DownloadContext): Promise<boo
       ctx.log('info', item, `skipped ${item.url}: ${wanted} already exists${item.entry.checksum ? ` (its ${item.entry.checksum.algorithm} matches the list)` : ''}`);
       return true;
     }
-    case 'rename':
+    case 'rename': {
+      // Numbered from the name the entry wants, not from a name the batch already numbered
+      // ("logo (4).png", never "logo (1) (1).png").
+      const base = entryRelativePath(item.entry, item.url);
       ctx.names.release(wanted, item.id);
-      item.relativePath = await ctx.names.reserveNotOnDisk(wanted, item.id, (c) => ctx.target.exists(ctx.target.resolve(c)));
+      item.relativePath = await ctx.names.reserveNotOnDisk(typeof base === 'string' ? base : wanted, item.id, (c) => ctx.target.exists(ctx.target.resolve(c)));
       return false;
+    }
     case 'overwrite':
       return false;
   }

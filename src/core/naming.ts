@@ -120,6 +120,11 @@ export function listRelativePath(dir: string | undefined, out: string | undefine
   return segments.join('/');
 }
 
+/** Where an entry's file goes before any response: the list's dir=/out=, else a name from the URL. */
+export function entryRelativePath(entry: { dir?: string; out?: string }, url: string): string | { error: string } {
+  return listRelativePath(entry.dir, entry.out, nameFromUrl(url) ?? nameFromHost(url));
+}
+
 /** Resolves a relative path inside `root`, throwing if it would escape (defence in depth). */
 export function resolveInside(root: string, relative: string): string {
   const resolved = path.resolve(root, relative);

@@ -308,5 +308,19 @@ describe('file naming (integration)', () => {
       assert.equal(readFile(out, 'keep (1).bin').toString(), fresh);
       assert.deepEqual(listFiles(out), ['keep (1).bin', 'keep.bin']);
     });
+
+    // Regression: the second of two items wanting keep.bin was numbered by the batch ("keep (1).bin")
+    // and then numbered again against the disk: "keep (1) (1).bin".
+    it('rename numbers on from the files on disk: "keep (3).bin", never "keep (1) (1).bin"', async () => {
+      const { dir, out } = folderWithExistingFile();
+      fs.writeFileSync(path.join(out, 'keep (1).bin'), 'old 1\n');
+      fs.writeFileSync(path.join(out, 'keep (2).bin'), 'old 2\n');
+
+      const run = await fetchList(writeList(dir, 'list.txt', [server.url('/existing/keep.bin'), server.url('/existing/keep.bin?v=2')]), out, ['--on-existing', 'rename']);
+
+      assert.equal(run.code, 0, run.describe());
+      assert.deepEqual(listFiles(out), ['keep (1).bin', 'keep (2).bin', 'keep (3).bin', 'keep (4).bin', 'keep.bin']);
+      assert.equal(readFile(out, 'keep (1).bin').toString(), 'old 1\n');
+    });
   });
 });
