@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`asset-fetch: ${(err as Error).message}\n`);
     return EXIT_USAGE;
   }
+  if (args.download.tls?.insecure) process.stderr.write('warning: --insecure: TLS certificates are not checked; anyone on the way can change what is downloaded\n');
   for (const warning of list.warnings) process.stderr.write(`warning: ${warning}\n`);
   if (list.entries.length === 0) process.stderr.write(`warning: no URLs found in ${args.inputs.map(describeInput).join(', ')}\n`);
 

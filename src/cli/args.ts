@@ -1,13 +1,14 @@
 // Command-line arguments → validated options, or a usage error that says what is wrong.
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { headerProblem, type DownloadOptions, type ListFormat, type OnExisting, type ProxySettings } from '../core';
+import { headerProblem, type DownloadOptions, type ListFormat, type OnExisting, type ProxySettings, type TlsSettings } from '../core';
 import { parseProxyUrl } from '../core/proxy';
 import { parseHostKey } from '../core/requestHeaders';
 
 /** The engine options the command line sets, under the engine's own names. */
 export type CliDownloadOptions = Pick<
   DownloadOptions,
-  'jobs' | 'perHost' | 'retries' | 'timeoutSeconds' | 'maxSize' | 'headers' | 'hostHeaders' | 'onExisting' | 'proxy'
+  'jobs' | 'perHost' | 'retries' | 'timeoutSeconds' | 'maxSize' | 'headers' | 'hostHeaders' | 'onExisting' | 'proxy' | 'tls'
 >;
 
 /** A positional argument: a URL to fetch, a list file, or "-" (the list on stdin). */
@@ -52,6 +53,8 @@ Options:
   --no-proxy <hosts>       comma-separated hosts reached directly, added to $no_proxy:
                            example.com (and subdomains), host:port, 10.0.0.0/8, or * for all;
                            localhost is proxied unless listed
+  --cacert <file>          also trust the CA certificate(s) in this PEM file (repeatable)
+  --insecure               do not check TLS certificates at all (unsafe)
   --on-existing <policy>   skip (default), overwrite or rename when the file exists
   --format <format>        auto (default), list (one URL per line) or text (extract links)
   --json                   print one JSON object with every item's outcome on stdout
@@ -77,6 +80,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         header: { type: 'string', multiple: true, default: [] },
         'host-header': { type: 'string', multiple: true, default: [] },
         proxy: { type: 'string' },
+        cacert: { type: 'string', multiple: true, default: [] },
+        insecure: { type: 'boolean', default: false },
         'no-proxy': { type: 'string', multiple: true, default: [] },
         'on-existing': { type: 'string', default: 'skip' },
         format: { type: 'string', default: 'auto' },
@@ -105,6 +110,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       // Absent unless given: no proxy settings means the environment decides.
       ...hostHeaders(values['host-header']),
       ...proxy(values.proxy, values['no-proxy']),
+      ...trust(values.cacert, values.insecure),
     },
     json: values.json,
     help: values.help,
@@ -196,6 +202,22 @@ function proxy(url: string | undefined, noProxy: string[]): { proxy?: ProxySetti
     }
   }
   return { proxy: { url, noProxy } };
+}
+
+/** --cacert files are read here, so that a wrong path is one usage error, not a failure per item. */
+function trust(files: string[], insecure: boolean): { tls?: TlsSettings } {
+  if (files.length === 0 && !insecure) return {};
+  const ca = files.map((file) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--cacert ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    }
+    if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--cacert ${file}: not a PEM certificate file (no "-----BEGIN CERTIFICATE-----")`);
+    return text;
+  });
+  return { tls: insecure ? { insecure } : { ca } };
 }
 
 function onExisting(value: string): OnExisting {

@@ -44,6 +44,21 @@ const NETWORK_MESSAGES: Record<string, string> = {
 
 const NOT_RETRYABLE = new Set(['ENOTFOUND']);
 
+/** OpenSSL's verdicts on a certificate: retrying cannot change them. */
+const CERTIFICATE_PROBLEMS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'it is signed by a CA that is not trusted (self-signed certificate in the chain)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its issuer is not trusted (unable to verify the first certificate)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its issuer is not trusted (unable to get the local issuer certificate)',
+  UNABLE_TO_GET_ISSUER_CERT: 'its issuer is not trusted (unable to get the issuer certificate)',
+  CERT_HAS_EXPIRED: 'it has expired',
+  CERT_NOT_YET_VALID: 'it is not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'it is for another host name',
+  CERT_REVOKED: 'it has been revoked',
+  CERT_UNTRUSTED: 'it is not trusted',
+};
+const TRUST_HINT = 'to trust the CA that signed it: --cacert FILE (CLI), NODE_EXTRA_CA_CERTS, or VS Code\'s http.systemCertificates';
+
 /**
  * Turns anything thrown during a request into a DownloadError. `received` is how many body bytes
  * had arrived in this attempt, so the message can say "connection reset after 1.2 MB".
@@ -54,6 +69,9 @@ export function toDownloadError(err: unknown, received = 0): DownloadError | Can
   if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR' || e?.code === 'UND_ERR_ABORTED') return new CancelledError();
   const code = e?.code ?? e?.cause?.code;
   const after = received > 0 ? ` after ${formatBytes(received)}` : '';
+  if (code && CERTIFICATE_PROBLEMS[code]) {
+    return new DownloadError(`the server's TLS certificate is refused: ${CERTIFICATE_PROBLEMS[code]} (${code}); ${TRUST_HINT}`, false);
+  }
   if (code && NETWORK_MESSAGES[code]) {
     return new DownloadError(`${NETWORK_MESSAGES[code]}${after}`, !NOT_RETRYABLE.has(code));
   }

@@ -5,11 +5,12 @@ import type { Dispatcher } from 'undici';
 // The Agent alone: see src/types/undici-agent.d.ts for why not the package index.
 import Agent from 'undici/lib/dispatcher/agent.js';
 import type { IncomingHttpHeaders } from 'node:http';
+import tls from 'node:tls';
 import type { Cancellable } from './cancellation';
 import { CancelledError, DownloadError } from './errors';
 import { planProxy, type Environment } from './proxy';
 import { ProxyRoutingDispatcher } from './proxyDispatcher';
-import type { ProxySettings } from './types';
+import type { ProxySettings, TlsSettings } from './types';
 
 export const MAX_REDIRECTS = 10;
 /** Body bytes buffered before a consumer is attached; the connection is paused beyond this. */
@@ -21,6 +22,7 @@ export interface HttpSettings {
   timeoutSeconds: number;
   perHost: number;
   proxy?: ProxySettings;
+  tls?: TlsSettings;
 }
 
 /**
@@ -36,10 +38,21 @@ export function createDispatcher(settings: HttpSettings, env: Environment = proc
     // undici's body timeout is the idle time between two chunks, exactly "no byte for N seconds".
     bodyTimeout: timeout,
     keepAliveTimeout: 30_000,
+    ...(settings.tls && { connect: trustOptions(settings.tls) }),
   };
   const direct = new Agent(agentOptions);
   const plan = planProxy(settings.proxy, env);
   return plan ? new ProxyRoutingDispatcher(direct, plan, agentOptions) : direct;
+}
+
+/** TLS options for the trust settings: extra CAs on top of Node's default store, or none checked. */
+function trustOptions(trust: TlsSettings): { ca?: string[]; rejectUnauthorized?: boolean } {
+  if (trust.insecure) return { rejectUnauthorized: false };
+  if (!trust.ca?.length) return {};
+  // Giving `ca` replaces Node's store: keep its default certificates (NODE_EXTRA_CA_CERTS too, where
+  // this Node can list them).
+  const defaults = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates?.('default') ?? [...tls.rootCertificates];
+  return { ca: [...defaults, ...trust.ca] };
 }
 
 export interface BodyConsumer {

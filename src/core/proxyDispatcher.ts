@@ -84,7 +84,8 @@ function createProxyAgent(proxy: URL, agentOptions: Agent.Options, strictSSL: bo
   /* eslint-enable @typescript-eslint/no-require-imports */
   // The connection to the proxy, and TLS to a site through a tunnel, use connectors of their own:
   // they get the connect timeout here, and certificate checks as strictSSL says.
-  const tls = { timeout: agentOptions.connectTimeout, rejectUnauthorized: strictSSL };
+  const trust = (agentOptions.connect ?? {}) as { ca?: string[]; rejectUnauthorized?: boolean };
+  const tls = { timeout: agentOptions.connectTimeout, ca: trust.ca, rejectUnauthorized: strictSSL && trust.rejectUnauthorized !== false };
   return new ProxyAgent({
     ...agentOptions,
     uri: proxy.href,

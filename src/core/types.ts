@@ -119,6 +119,13 @@ export interface ProxySettings {
   strictSSL?: boolean;
 }
 
+export interface TlsSettings {
+  /** PEM certificates trusted in addition to the default store (curl's --cacert adds, here). */
+  ca?: string[];
+  /** Accept any certificate (curl's --insecure). */
+  insecure?: boolean;
+}
+
 export interface DownloadOptions {
   /** Absolute target folder. */
   targetDir: string;
@@ -139,6 +146,8 @@ export interface DownloadOptions {
   hostHeaders?: Record<string, Record<string, string>>;
   /** How to reach the network; absent: the proxy environment variables decide, as in curl. */
   proxy?: ProxySettings;
+  /** Which TLS certificates to trust; absent: Node's default store (NODE_EXTRA_CA_CERTS included). */
+  tls?: TlsSettings;
   onExisting: OnExisting;
   /** Minimum interval between progress updates. */
   progressIntervalMs: number;

@@ -1,0 +1,70 @@
+// A certificate authority made by the test with openssl (no certificate files from outside), and
+// an https server on 127.0.0.1 whose certificate that CA signed: trusted only by a client that is
+// given the CA.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface TestCa {
+  /** The CA certificate's PEM file. */
+  caFile: string;
+  serverKey: string;
+  serverCert: string;
+  dispose(): void;
+}
+
+export function makeTestCa(): TestCa {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asset-fetch-ca-'));
+  const file = (name: string) => path.join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+    '-subj', '/CN=asset-fetch test CA', '-keyout', file('ca.key'), '-out', file('ca.pem'),
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-subj', '/CN=127.0.0.1', '-keyout', file('server.key'), '-out', file('server.csr'));
+  fs.writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+  openssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial',
+    '-days', '2', '-extfile', file('server.ext'), '-out', file('server.pem'));
+  return {
+    caFile: file('ca.pem'),
+    serverKey: fs.readFileSync(file('server.key'), 'utf8'),
+    serverCert: fs.readFileSync(file('server.pem'), 'utf8'),
+    dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface CaSignedServer {
+  url(pathname: string): string;
+  /** How many requests reached the server (a refused handshake never does). */
+  requests: number;
+  /** TLS handshakes started by clients. */
+  connections: number;
+  close(): Promise<void>;
+}
+
+export async function startCaSignedServer(ca: TestCa, body: Buffer): Promise<CaSignedServer> {
+  const state = { requests: 0, connections: 0 };
+  const server = https.createServer({ key: ca.serverKey, cert: ca.serverCert }, (_req, res) => {
+    state.requests++;
+    res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/octet-stream' }).end(body);
+  });
+  server.on('connection', () => state.connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (pathname) => `https://127.0.0.1:${port}${pathname}`,
+    get requests() {
+      return state.requests;
+    },
+    get connections() {
+      return state.connections;
+    },
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
