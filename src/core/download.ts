@@ -47,7 +47,7 @@ export async function downloadItem(item: Item, ctx: DownloadContext): Promise<vo
         const outcome = await attemptOnce(item, ctx, (n) => (received += n));
         ctx.setState(item, outcome);
         const where = item.finalRelativePath ?? item.relativePath;
-        ctx.log('info', item, outcome === 'ok' ? `ok ${item.url} → ${where} (${formatBytes(item.bytes)})` : `skipped ${item.url}: ${where} already exists`);
+        ctx.log('info', item, outcome === 'ok' ? `ok ${item.displayUrl} → ${where} (${formatBytes(item.bytes)})` : `skipped ${item.displayUrl}: ${where} already exists`);
         return;
       } catch (err) {
         const error = toDownloadError(err, received);
@@ -58,7 +58,7 @@ export async function downloadItem(item: Item, ctx: DownloadContext): Promise<vo
           throw new DownloadError(`${error.message}${suffix}`, false);
         }
         const delay = retryDelayMs(attempt, ctx.options.retryBaseDelayMs, ctx.options.retryMaxDelayMs, error.retryAfterMs);
-        ctx.log('warn', item, `retry ${attempt}/${ctx.options.retries} in ${(delay / 1000).toFixed(1)}s: ${item.url}: ${error.message}`);
+        ctx.log('warn', item, `retry ${attempt}/${ctx.options.retries} in ${(delay / 1000).toFixed(1)}s: ${item.displayUrl}: ${error.message}`);
         ctx.setState(item, 'retrying');
         await sleep(delay, item);
       }
@@ -68,7 +68,7 @@ export async function downloadItem(item: Item, ctx: DownloadContext): Promise<vo
     if (touchedPart) await leavePartFile(item, ctx);
     item.error = error.message;
     ctx.setState(item, error instanceof CancelledError ? 'cancelled' : 'failed');
-    if (!(error instanceof CancelledError)) ctx.log('error', item, `failed ${item.url}: ${error.message}`);
+    if (!(error instanceof CancelledError)) ctx.log('error', item, `failed ${item.displayUrl}: ${error.message}`);
   }
 }
 
@@ -83,7 +83,7 @@ async function handleExistingFile(item: Item, ctx: DownloadContext): Promise<boo
       ctx.setBytes(item, stat?.size ?? 0, stat?.size ?? 0);
       item.attempts = 0;
       ctx.setState(item, 'skipped');
-      ctx.log('info', item, `skipped ${item.url}: ${wanted} already exists${item.entry.checksum ? ` (its ${item.entry.checksum.algorithm} matches the list)` : ''}`);
+      ctx.log('info', item, `skipped ${item.displayUrl}: ${wanted} already exists${item.entry.checksum ? ` (its ${item.entry.checksum.algorithm} matches the list)` : ''}`);
       return true;
     }
     case 'rename': {
@@ -104,7 +104,7 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
   await ctx.target.ensureParent(partPath);
   if (!item.resume && (await ctx.target.exists(partPath))) {
     // A `.part` from an earlier run: continue it, and keep it if this attempt fails too.
-    item.resume = await readResumeState(partPath, item.url);
+    item.resume = await readResumeState(partPath, item.displayUrl);
     item.resumeRecordOnDisk = item.resume !== undefined;
   }
   const resume = item.resume;
@@ -179,7 +179,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
 
   const etag = headerValue(headers, 'etag');
   const record: ResumeRecord = {
-    url: item.url,
+    url: item.displayUrl,
     // A weak ETag cannot validate a byte range (RFC 9110 §13.1.5); Last-Modified can.
     etag: etag && !etag.startsWith('W/') ? etag : undefined,
     lastModified: headerValue(headers, 'last-modified'),

@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import tls from 'node:tls';
 import type { Cancellable } from './cancellation';
 import { CancelledError, DownloadError } from './errors';
+import { redactUrl } from './urlCheck';
 import { planProxy, type Environment } from './proxy';
 import { ProxyRoutingDispatcher } from './proxyDispatcher';
 import type { ProxySettings, TlsSettings } from './types';
@@ -201,11 +202,11 @@ export async function getFollowingRedirects(
     }
     await exchange.discard();
     if (hop >= MAX_REDIRECTS) {
-      throw new DownloadError(`too many redirects (more than ${MAX_REDIRECTS}), last to ${current.href}`, false);
+      throw new DownloadError(`too many redirects (more than ${MAX_REDIRECTS}), last to ${redactUrl(current.href)}`, false);
     }
     const next = new URL(location, current);
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      throw new DownloadError(`redirect to unsupported scheme "${next.protocol}" from ${current.href}`, false);
+      throw new DownloadError(`redirect to unsupported scheme "${next.protocol}" from ${redactUrl(current.href)}`, false);
     }
     next.hash = '';
     current = next;

@@ -2,7 +2,7 @@
 import type { ItemSnapshot, ItemState, ListEntry } from './types';
 import { Cancellation } from './cancellation';
 import type { ResumeState } from './partFile';
-import { entrySource } from './listParser';
+import { entrySource, redactUrl } from './listParser';
 
 /** An item is its own cancellation: one object less for each of 100,000 items. */
 export class Item extends Cancellation {
@@ -27,8 +27,14 @@ export class Item extends Cancellation {
     super();
   }
 
+  /** The URL requested, credentials included: never shown, logged or stored (see displayUrl). */
   get url(): string {
     return this.entry.url ?? this.entry.raw;
+  }
+
+  /** The URL as shown and logged: a password in it reads "***". */
+  get displayUrl(): string {
+    return redactUrl(this.url);
   }
 
   get host(): string {
@@ -39,7 +45,7 @@ export class Item extends Cancellation {
   snapshot(speed = 0): ItemSnapshot {
     return {
       id: this.id,
-      url: this.url,
+      url: this.displayUrl,
       source: entrySource(this.entry),
       state: this.state,
       relativePath: this.finalRelativePath ?? this.relativePath,

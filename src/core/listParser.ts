@@ -4,10 +4,10 @@
 import { chooseFormat, isOptionLine } from './listFormat';
 import { ListError, textProblem } from './listText';
 import { extractFromJson, extractFromText, ignoredLinksWarning } from './textLinks';
-import { makeEntry, truncate } from './urlCheck';
+import { makeEntry, redactUrl, truncate } from './urlCheck';
 import type { Checksum, ChecksumAlgorithm, ListEntry, ListFormat, ParsedList } from './types';
 
-export { checkUrl, MAX_URL_LENGTH } from './urlCheck';
+export { checkUrl, MAX_URL_LENGTH, redactUrl } from './urlCheck';
 export { chooseFormat } from './listFormat';
 
 const CHECKSUM_ALGORITHMS: Record<string, ChecksumAlgorithm> = {
@@ -175,7 +175,7 @@ function dropDuplicates(entries: ListEntry[], warnings: string[]): ListEntry[] {
       byUrl.set(entry.url, [...earlierEntries, entry]);
       return true;
     }
-    warnings.push(`${entrySource(entry)}: ${entry.url} is already listed at ${entrySource(earlier)}${entry.out || entry.dir ? ' for the same file' : ''}; fetched once`);
+    warnings.push(`${entrySource(entry)}: ${redactUrl(entry.url)} is already listed at ${entrySource(earlier)}${entry.out || entry.dir ? ' for the same file' : ''}; fetched once`);
     return false;
   });
 }

@@ -1,7 +1,7 @@
 // The headers of each request of a download, hop by hop along its redirects. Lowest precedence
 // first: the User-Agent; `headers` (the listed URL's origin only); the `hostHeaders` of the hop's
-// host (wherever the redirect chain started); the entry's own headers (the listed URL's origin
-// only); the engine's own (Range, If-Range). Names compare case-insensitively: "Accept" in a higher
+// host (wherever the redirect chain started); Basic credentials from a `user:password@` in the
+// listed URL and the entry's own headers (both the listed URL's origin only); the engine's own (Range, If-Range). Names compare case-insensitively: "Accept" in a higher
 // layer replaces "accept" in a lower one instead of sending both.
 import { isIP } from 'node:net';
 import { DownloadError } from './errors';
@@ -20,7 +20,9 @@ export interface HeaderLayers {
 
 /** For one attempt at `listedUrl`: the headers of a request to `hop`, the listed URL or a redirect target. */
 export function requestHeaders(listedUrl: string, layers: HeaderLayers): (hop: URL) => Record<string, string> {
-  const listedOrigin = new URL(listedUrl).origin;
+  const listed = new URL(listedUrl);
+  const listedOrigin = listed.origin;
+  const credentials = basicAuth(listed);
   const forHost = layers.hosts ? hostHeaderTable(layers.hosts) : undefined;
   return (hop) => {
     const own = hop.origin === listedOrigin;
@@ -28,10 +30,24 @@ export function requestHeaders(listedUrl: string, layers: HeaderLayers): (hop: U
       { 'user-agent': USER_AGENT },
       own ? layers.global : undefined,
       forHost?.(hop),
+      own ? credentials : undefined,
       own ? layers.entry : undefined,
       layers.engine,
     );
   };
+}
+
+/** `user:password@` in a URL as the Basic credentials curl and browsers send for it. */
+function basicAuth(url: URL): Record<string, string> | undefined {
+  if (!url.username && !url.password) return undefined;
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  return { authorization: `Basic ${Buffer.from(`${decode(url.username)}:${decode(url.password)}`).toString('base64')}` };
 }
 
 type HostLookup = (hop: URL) => Record<string, string> | undefined;

@@ -1,7 +1,7 @@
 // Links inside documents and code (Markdown, HTML, JSON, CSV, YAML, source files, prose): the
 // http(s) URLs are entries; commented-out ones are not; other schemes are reported, not dropped.
 import { extensionOf } from './listFormat';
-import { makeEntry, truncate } from './urlCheck';
+import { makeEntry, redactUrl, truncate } from './urlCheck';
 import type { ListEntry } from './types';
 
 /** A scheme:// URL in running text; http(s) ones are fetched, the others reported. */
@@ -74,7 +74,7 @@ export function extractFromJson(text: string, sourceName: string): ExtractedLink
 export function ignoredLinksWarning(sourceName: string, ignored: readonly IgnoredLink[]): string | undefined {
   if (ignored.length === 0) return undefined;
   const SHOWN = 10;
-  const listed = ignored.slice(0, SHOWN).map((l) => `${truncate(l.raw, 80)} (line ${l.line})`);
+  const listed = ignored.slice(0, SHOWN).map((l) => `${truncate(redactUrl(l.raw), 80)} (line ${l.line})`);
   const more = ignored.length > SHOWN ? `, and ${ignored.length - SHOWN} more` : '';
   const n = ignored.length;
   return `${sourceName}: ${n} link${n === 1 ? '' : 's'} not fetched, only http and https are: ${listed.join(', ')}${more}`;

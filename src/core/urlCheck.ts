@@ -36,10 +36,18 @@ export function checkUrl(raw: string): URL | string {
 /** The entry for one URL of a list; `where` prefixes its error ("line 7", "argument 2"). */
 export function makeEntry(raw: string, file: string, line: number, where = `line ${line}`): ListEntry {
   const checked = checkUrl(raw);
-  if (typeof checked === 'string') return { file, line, raw: truncate(raw, 2048), error: `${where}: ${checked}` };
+  if (typeof checked === 'string') return { file, line, raw: redactUrl(truncate(raw, 2048)), error: redactUrl(`${where}: ${checked}`) };
   // Reuse the list's own string when it is already normal, and build the object in one literal
   // (no property added later): 100,000 entries take half the memory.
   return { file, line, raw, url: checked.href === raw ? raw : checked.href };
+}
+
+/** Any `scheme://user:password@` in a text, with the password shown as "***". */
+const CREDENTIALS = /([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/@?#:]*):[^\s/@?#]*@/g;
+
+/** The text with every URL password replaced by "***": for anything shown, logged or stored. */
+export function redactUrl(text: string): string {
+  return text.includes('@') ? text.replace(CREDENTIALS, '$1:***@') : text;
 }
 
 export function truncate(text: string, max = 120): string {
