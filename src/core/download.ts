@@ -3,6 +3,7 @@ import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { decodedBody, encodingPlan } from './contentDecoding';
 import { CancelledError, DownloadError, toDownloadError } from './errors';
 import { formatBytes } from './format';
 import { getFollowingRedirects, type Response } from './http';
@@ -108,7 +109,8 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
     item.resumeRecordOnDisk = item.resume !== undefined;
   }
   const resume = item.resume;
-  const rangeHeaders: Record<string, string> = {};
+  // The file must be the resource itself, not a compressed transfer of it.
+  const rangeHeaders: Record<string, string> = { 'accept-encoding': 'identity' };
   if (resume) {
     rangeHeaders.range = `bytes=${resume.size}-`;
     rangeHeaders['if-range'] = resume.etag ?? resume.lastModified!;
@@ -177,12 +179,24 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
     return 'skipped';
   }
 
+  const finalName = item.finalRelativePath ?? item.relativePath!;
+  const encoding = encodingPlan(headerValue(headers, 'content-encoding'), headerValue(headers, 'content-type'), finalName);
+  if (encoding instanceof DownloadError || (encoding === 'decode' && offset > 0)) {
+    // A compressed range cannot continue a file of decoded bytes: start over.
+    await exchange.discard();
+    item.resume = undefined;
+    await removePart();
+    throw encoding instanceof DownloadError ? encoding : new DownloadError('the server compressed a resumed range; starting over', true);
+  }
+  const body = encoding === 'decode' ? decodedBody(exchange, headerValue(headers, 'content-encoding')!) : exchange;
+
   const etag = headerValue(headers, 'etag');
   const record: ResumeRecord = {
     url: item.displayUrl,
     // A weak ETag cannot validate a byte range (RFC 9110 §13.1.5); Last-Modified can.
-    etag: etag && !etag.startsWith('W/') ? etag : undefined,
-    lastModified: headerValue(headers, 'last-modified'),
+    // Decoded bytes cannot be continued with a Range of encoded ones: no validators, no resume.
+    etag: etag && !etag.startsWith('W/') && encoding === 'none' ? etag : undefined,
+    lastModified: encoding === 'none' ? headerValue(headers, 'last-modified') : undefined,
     total,
   };
   if ((total === undefined || total >= RECORD_UP_FRONT_BYTES) && (record.etag || record.lastModified)) {
@@ -193,7 +207,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
   const hash = item.entry.checksum ? await hashOfPrefix(item.entry.checksum.algorithm, part.path, offset) : undefined;
   ctx.setBytes(item, offset, total);
   try {
-    await part.writeBody(exchange, offset, (chunk) => {
+    await part.writeBody(body, offset, (chunk) => {
       ctx.addBytes(item, chunk.length);
       onReceived(chunk.length);
       if (maxSize !== undefined && item.bytes > maxSize) {

@@ -1,7 +1,7 @@
 // The temporary file a download streams into (`<name>.part`) and its resume record
 // (`<name>.part.meta`: the validators that make a later Range + If-Range request safe).
 import fs from 'node:fs';
-import type { Exchange } from './http';
+import type { BodySource } from './contentDecoding';
 
 export interface ResumeRecord {
   url: string;
@@ -85,7 +85,7 @@ export class PartFile {
    * connection when MAX_PENDING_BYTES wait for the disk. `onChunk` sees every chunk in order
    * before it is written and may throw to stop the download.
    */
-  writeBody(body: Exchange, position: number, onChunk: (chunk: Buffer) => void): Promise<number> {
+  writeBody(body: BodySource, position: number, onChunk: (chunk: Buffer) => void): Promise<number> {
     return new Promise((resolve, reject) => {
       let pending: Buffer[] = [];
       let pendingBytes = 0;
