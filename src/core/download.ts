@@ -9,6 +9,7 @@ import { formatBytes } from './format';
 import { getFollowingRedirects, type Response } from './http';
 import type { Item } from './item';
 import type { NameAllocator } from './nameAllocator';
+import { redactUrl } from './urlCheck';
 import { entryRelativePath, nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
 import { metaPathOf, PartFile, readResumeState, removePartFiles, writeResumeRecord, type ResumeRecord, type ResumeState } from './partFile';
 import { requestHeaders } from './requestHeaders';
@@ -35,41 +36,64 @@ export interface DownloadContext {
 /** Runs an item to a finished state. Never throws: failures end up in item.error. */
 export async function downloadItem(item: Item, ctx: DownloadContext): Promise<void> {
   // Only a `.part` this run has written to is this run's to keep or remove.
-  let touchedPart = false;
+  const touched = { part: false };
   try {
     if (item.cancelled) throw new CancelledError();
     if (await handleExistingFile(item, ctx)) return;
-    for (let attempt = 1; ; attempt++) {
-      touchedPart = true;
-      item.attempts = attempt;
-      ctx.setState(item, 'active');
-      let received = 0;
+    const sources = [item.url, ...(item.entry.mirrors ?? [])];
+    const failures: string[] = [];
+    for (let mirror = 0; mirror < sources.length; mirror++) {
+      item.mirror = mirror;
       try {
-        const outcome = await attemptOnce(item, ctx, (n) => (received += n));
-        ctx.setState(item, outcome);
-        const where = item.finalRelativePath ?? item.relativePath;
-        ctx.log('info', item, outcome === 'ok' ? `ok ${item.displayUrl} → ${where} (${formatBytes(item.bytes)})` : `skipped ${item.displayUrl}: ${where} already exists`);
-        return;
+        return await downloadWithRetries(item, ctx, touched);
       } catch (err) {
-        const error = toDownloadError(err, received);
-        if (error instanceof CancelledError) throw error;
-        const retriesLeft = ctx.options.retries - (attempt - 1);
-        if (!error.retryable || retriesLeft <= 0) {
-          const suffix = attempt > 1 ? `, retried ${attempt - 1} time${attempt === 2 ? '' : 's'}` : '';
-          throw new DownloadError(`${error.message}${suffix}`, false);
+        const error = toDownloadError(err);
+        if (error instanceof CancelledError || sources.length === 1) throw error;
+        failures.push(`${redactUrl(sources[mirror])}: ${error.message}`);
+        if (mirror + 1 < sources.length) {
+          ctx.log('warn', item, `mirror ${mirror + 2} of ${sources.length} next: ${redactUrl(sources[mirror])}: ${error.message}`);
+          // A partial file from another server is not continued.
+          item.resume = undefined;
         }
-        const delay = retryDelayMs(attempt, ctx.options.retryBaseDelayMs, ctx.options.retryMaxDelayMs, error.retryAfterMs);
-        ctx.log('warn', item, `retry ${attempt}/${ctx.options.retries} in ${(delay / 1000).toFixed(1)}s: ${item.displayUrl}: ${error.message}`);
-        ctx.setState(item, 'retrying');
-        await sleep(delay, item);
       }
     }
+    throw new DownloadError(`all ${sources.length} mirrors failed: ${failures.join('; ')}`, false);
   } catch (err) {
     const error = toDownloadError(err);
-    if (touchedPart) await leavePartFile(item, ctx);
+    if (touched.part) await leavePartFile(item, ctx);
     item.error = error.message;
     ctx.setState(item, error instanceof CancelledError ? 'cancelled' : 'failed');
     if (!(error instanceof CancelledError)) ctx.log('error', item, `failed ${item.displayUrl}: ${error.message}`);
+  }
+}
+
+/** Attempts the item's current source until it succeeds or its retries are spent (then throws). */
+async function downloadWithRetries(item: Item, ctx: DownloadContext, touched: { part: boolean }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    touched.part = true;
+    item.attempts = attempt;
+    ctx.setState(item, 'active');
+    let received = 0;
+    try {
+      const outcome = await attemptOnce(item, ctx, (n) => (received += n));
+      ctx.setState(item, outcome);
+      const where = item.finalRelativePath ?? item.relativePath;
+      const from = redactUrl(item.requestUrl);
+      ctx.log('info', item, outcome === 'ok' ? `ok ${from} → ${where} (${formatBytes(item.bytes)})` : `skipped ${from}: ${where} already exists`);
+      return;
+    } catch (err) {
+      const error = toDownloadError(err, received);
+      if (error instanceof CancelledError) throw error;
+      const retriesLeft = ctx.options.retries - (attempt - 1);
+      if (!error.retryable || retriesLeft <= 0) {
+        const suffix = attempt > 1 ? `, retried ${attempt - 1} time${attempt === 2 ? '' : 's'}` : '';
+        throw new DownloadError(`${error.message}${suffix}`, false);
+      }
+      const delay = retryDelayMs(attempt, ctx.options.retryBaseDelayMs, ctx.options.retryMaxDelayMs, error.retryAfterMs);
+      ctx.log('warn', item, `retry ${attempt}/${ctx.options.retries} in ${(delay / 1000).toFixed(1)}s: ${redactUrl(item.requestUrl)}: ${error.message}`);
+      ctx.setState(item, 'retrying');
+      await sleep(delay, item);
+    }
   }
 }
 
@@ -105,7 +129,7 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
   await ctx.target.ensureParent(partPath);
   if (!item.resume && (await ctx.target.exists(partPath))) {
     // A `.part` from an earlier run: continue it, and keep it if this attempt fails too.
-    item.resume = await readResumeState(partPath, item.displayUrl);
+    item.resume = await readResumeState(partPath, redactUrl(item.requestUrl));
     item.resumeRecordOnDisk = item.resume !== undefined;
   }
   const resume = item.resume;
@@ -115,7 +139,7 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
     rangeHeaders.range = `bytes=${resume.size}-`;
     rangeHeaders['if-range'] = resume.etag ?? resume.lastModified!;
   }
-  const headersFor = requestHeaders(item.url, {
+  const headersFor = requestHeaders(item.requestUrl, {
     global: ctx.options.headers,
     hosts: ctx.options.hostHeaders,
     entry: item.entry.headers,
@@ -123,7 +147,7 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
   });
   const part = new PartFile(partPath, resume !== undefined);
   try {
-    const response = await getFollowingRedirects(ctx.dispatcher, item.url, headersFor, item);
+    const response = await getFollowingRedirects(ctx.dispatcher, item.requestUrl, headersFor, item);
     try {
       return await receive(item, ctx, part, response, onReceived);
     } catch (err) {
@@ -192,7 +216,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
 
   const etag = headerValue(headers, 'etag');
   const record: ResumeRecord = {
-    url: item.displayUrl,
+    url: redactUrl(item.requestUrl),
     // A weak ETag cannot validate a byte range (RFC 9110 §13.1.5); Last-Modified can.
     // Decoded bytes cannot be continued with a Range of encoded ones: no validators, no resume.
     etag: etag && !etag.startsWith('W/') && encoding === 'none' ? etag : undefined,

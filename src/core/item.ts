@@ -17,6 +17,8 @@ export class Item extends Cancellation {
   error: string | undefined;
   /** Validators and size of the `.part` kept between attempts of this run. */
   resume: ResumeState | undefined;
+  /** Which source is being tried: 0 the listed URL, n the entry's n-th mirror. */
+  mirror = 0;
   /** Whether `<name>.part.meta` may exist and must be removed once the file is complete. */
   resumeRecordOnDisk = false;
 
@@ -30,6 +32,11 @@ export class Item extends Cancellation {
   /** The URL requested, credentials included: never shown, logged or stored (see displayUrl). */
   get url(): string {
     return this.entry.url ?? this.entry.raw;
+  }
+
+  /** The URL of the source being tried (the listed URL or a mirror), credentials included. */
+  get requestUrl(): string {
+    return this.mirror === 0 ? this.url : this.entry.mirrors![this.mirror - 1];
   }
 
   /** The URL as shown and logged: a password in it reads "***". */

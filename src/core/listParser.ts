@@ -4,7 +4,7 @@
 import { chooseFormat, isOptionLine } from './listFormat';
 import { ListError, textProblem } from './listText';
 import { extractFromJson, extractFromText, ignoredLinksWarning } from './textLinks';
-import { makeEntry, redactUrl, truncate } from './urlCheck';
+import { checkUrl, makeEntry, redactUrl, truncate } from './urlCheck';
 import type { Checksum, ChecksumAlgorithm, ListEntry, ListFormat, ParsedList } from './types';
 
 export { checkUrl, MAX_URL_LENGTH, redactUrl } from './urlCheck';
@@ -71,13 +71,26 @@ function parsePlainList(lines: readonly string[], sourceName: string, warnings: 
     // " # note" after a URL is a comment (a URL never contains a space); aria2 separates mirrors
     // with tabs: the first URI is the one fetched.
     let token = trimmed.includes('#') ? trimmed.replace(/\s+#.*$/, '') : trimmed;
-    if (token.includes('\t')) token = token.split('\t')[0].trim();
+    let mirrors: string[] = [];
+    if (token.includes('\t')) [token, ...mirrors] = token.split('\t').map((t) => t.trim()).filter((t) => t !== '');
     current = /^[A-Za-z][A-Za-z0-9-]*=\S/.test(token) && !token.includes('://')
       ? { file: sourceName, line: lineNo, raw: truncate(token), error: `line ${lineNo}: option "${truncate(token)}" must be indented below its URL line` }
       : makeEntry(token, sourceName, lineNo);
+    if (current.url && mirrors.length > 0) addMirrors(current, mirrors, `${sourceName}:${lineNo}`, warnings);
     entries.push(current);
   });
   return entries;
+}
+
+/** aria2's TAB-separated alternatives of a URL: usable ones are kept, others named in a warning. */
+function addMirrors(entry: ListEntry, mirrors: readonly string[], where: string, warnings: string[]): void {
+  const usable: string[] = [];
+  for (const raw of mirrors) {
+    const checked = checkUrl(raw);
+    if (typeof checked === 'string') warnings.push(redactUrl(`${where}: mirror not used: ${checked}`));
+    else if (checked.href !== entry.url && !usable.includes(checked.href)) usable.push(checked.href);
+  }
+  if (usable.length > 0) entry.mirrors = usable;
 }
 
 /** "assets.txt:12" where an entry was written; "argument 2" for a URL on the command line. */

@@ -17,6 +17,8 @@ export interface ListEntry {
   raw: string;
   /** Normalised absolute http(s) URL; absent when the line is unusable. */
   url?: string;
+  /** Alternatives tried in order when the URL fails (aria2's TAB-separated URIs); absent when none. */
+  mirrors?: string[];
   /** File name or relative path wanted by the list (aria2 `out=`). */
   out?: string;
   /** Sub-folder of the target folder (aria2 `dir=`). */
