@@ -2,6 +2,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { DownloadsModel } from './model/downloadsModel';
+import { ListAnalyses } from './model/listAnalyses';
 import { DownloadCommands } from './vscode/downloadCommands';
 import { DownloadsTree } from './vscode/downloadsTree';
 import { ListDiagnostics } from './vscode/listDiagnostics';
@@ -21,8 +22,10 @@ export function activate(context: vscode.ExtensionContext): AssetFetchApi {
   // The worker only answers requests the model sends, so `model` exists by the first message.
   const engine = new EngineClient(path.join(context.extensionPath, 'dist', 'worker.js'), (message) => model.receive(message));
   const model = new DownloadsModel(engine);
+  // The worker is the one list parser: diagnostics and "Download URLs" share its analyses.
+  const analyses = new ListAnalyses(engine);
   const secrets = new SecretHeaders(context.secrets, context.globalState);
-  const downloads = new DownloadCommands(model, secrets);
+  const downloads = new DownloadCommands(model, analyses, secrets);
   const tree = new DownloadsTree(model);
   const actions = new TreeCommands(model);
   const log = new OutputLog(model);
@@ -49,8 +52,9 @@ export function activate(context: vscode.ExtensionContext): AssetFetchApi {
     log,
     new ProgressNotifications(model),
     new DownloadsStatusBar(model),
-    new ListDiagnostics(),
+    new ListDiagnostics(analyses),
     { dispose: () => model.dispose() },
+    { dispose: () => analyses.dispose() },
     { dispose: () => void engine.dispose() },
   );
   return { model };

@@ -167,7 +167,7 @@ class InProcessEngine {
         const parsed = this.core.parseList(text, { sourceName });
         const batch = new this.core.Batch(parsed.entries, options);
         this.batches.set(batchId, batch);
-        this.deliver({ type: 'started', batchId, items: batch.snapshot(), stats: batch.stats(), warnings: parsed.warnings });
+        this.deliver({ type: 'started', batchId, items: batch.snapshot(), stats: batch.stats(), warnings: parsed.warnings, formatReason: parsed.formatReason, formatGuessed: parsed.formatGuessed });
         batch.onUpdate((update) => this.deliver({ type: 'update', batchId, update }));
         this.report(batchId, batch.run());
       } catch (err) {

@@ -2,12 +2,12 @@
 // engine worker. Views (tree, notification, status bar, log) read it and listen to its events;
 // none keeps a copy. User actions go through it to the engine.
 import { FINISHED_STATES, type BatchStats, type DownloadOptions, type ItemSnapshot, type ListFormat, type LogEntry } from '../core/frontEnd';
-import type { FromWorker } from '../worker/protocol';
+import type { BatchMessage, ListKey } from '../worker/protocol';
 import { Emitter } from './emitter';
 
 /** What the engine is asked to do; implemented by EngineClient (a worker thread). */
 export interface Engine {
-  start(text: string, sourceName: string, options: DownloadOptions, format?: ListFormat): number;
+  start(text: string, sourceName: string, options: DownloadOptions, format?: ListFormat, key?: ListKey): number;
   cancel(batchId: number, itemId?: number): void;
   retry(batchId: number, itemIds?: number[]): void;
   remove(batchId: number): void;
@@ -22,6 +22,8 @@ export interface BatchRequest {
   format?: ListFormat;
   /** The list file, when the list is a file (its path, for display and reveal). */
   listPath?: string;
+  /** The document version `text` is, when the worker analysed it: the worker reuses that parse. */
+  key?: ListKey;
 }
 
 export class ItemRecord {
@@ -46,6 +48,10 @@ export class BatchRecord {
   items: ItemRecord[] = [];
   stats: BatchStats | undefined;
   warnings: string[] = [];
+  /** How the worker read the list: "a URL list: 4 of 5 lines are URLs" ("" until it is parsed). */
+  formatReason = '';
+  /** Whether the content decided the format and it could have been read the other way. */
+  formatGuessed = false;
   /** Runs asked of the engine (the first one, retries) that have not reported their end. */
   runsInFlight = 1;
   /** Set when the engine could not run the batch at all. */
@@ -134,7 +140,7 @@ export class DownloadsModel {
   }
 
   start(request: BatchRequest): BatchRecord {
-    const id = this.engine.start(request.text, request.title, request.options, request.format);
+    const id = this.engine.start(request.text, request.title, request.options, request.format, request.key);
     const batch = new BatchRecord(id, request.title, request.options.targetDir, request.listPath);
     this.batchesById.set(id, batch);
     this.structure.fire();
@@ -174,7 +180,7 @@ export class DownloadsModel {
   }
 
   /** Applies one message of the engine worker. */
-  receive(message: FromWorker): void {
+  receive(message: BatchMessage): void {
     const batch = this.batchesById.get(message.batchId);
     if (!batch) return; // removed meanwhile
     switch (message.type) {
@@ -182,7 +188,10 @@ export class DownloadsModel {
         batch.setItems(message.items);
         batch.stats = message.stats;
         batch.warnings = message.warnings;
-        if (message.warnings.length > 0) this.logged.fire({ batch, entries: message.warnings.map((w) => ({ level: 'warn', message: w })) });
+        batch.formatReason = message.formatReason;
+        batch.formatGuessed = message.formatGuessed;
+        // Which format was used is always said once per batch: a guess can be wrong.
+        this.logged.fire({ batch, entries: [{ level: 'info', message: `read as ${message.formatReason}` }, ...message.warnings.map((w): LogEntry => ({ level: 'warn', message: w }))] });
         // The batch now has its rows: a change of structure, not of thousands of single items.
         this.structure.fire();
         this.changed.fire({ batch, items: [] });

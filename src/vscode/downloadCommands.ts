@@ -1,11 +1,12 @@
 // "Download URLs" (active editor: selection or whole document, saved or not) and "Download URLs
 // in File" (Explorer selection, editor title). Both refuse in Restricted Mode: they write files.
 import * as vscode from 'vscode';
+import { ListError } from '../core/frontEnd';
 import type { DownloadsModel } from '../model/downloadsModel';
+import type { ListAnalyses } from '../model/listAnalyses';
 import { readSettings } from './config';
 import { downloadOptions } from './downloadOptions';
-import { parseList } from '../core/frontEnd';
-import { LIST_FILE, listFromEditor, listFromFile, parseIfList, type ListText } from './listSource';
+import { analysable, LIST_FILE, listFromEditor, listFromFile, type ListText } from './listSource';
 import type { SecretHeaders } from './secretHeaders';
 import { chooseTargetFolder } from './targetFolder';
 
@@ -14,6 +15,7 @@ const MANAGE_TRUST = 'Manage Workspace Trust';
 export class DownloadCommands {
   constructor(
     private readonly model: DownloadsModel,
+    private readonly analyses: ListAnalyses,
     private readonly secrets: SecretHeaders,
   ) {}
 
@@ -25,7 +27,18 @@ export class DownloadCommands {
       return;
     }
     const list = listFromEditor(editor);
-    if (editor.selections.every((s) => s.isEmpty) && !parseIfList(editor.document) && !(await this.confirmNonList(list))) return;
+    if (list.document) {
+      // The whole document: the worker's analysis of this version (usually the diagnostics' one,
+      // already there) says whether it is a list; the download then reuses that parse.
+      const { key, analysis } = await this.analyses.analyze(analysable(editor.document));
+      if (analysis.failure?.code === 'WORKER_FAILED') {
+        void vscode.window.showErrorMessage(`Asset Fetch: cannot read ${list.title}: ${analysis.failure.message}`);
+        return;
+      }
+      if (analysis.summary && analysis.summary.format !== 'list' && !(await this.confirmNonList(list.title, analysis.summary.urlCount))) return;
+      // A binary or oversized document goes on too: its batch fails with the one message saying why.
+      if (key.version === list.document.version) list.key = key;
+    }
     await this.start(list);
   }
 
@@ -44,22 +57,23 @@ export class DownloadCommands {
       try {
         list = await listFromFile(uri);
       } catch (err) {
-        void vscode.window.showErrorMessage(`Asset Fetch: cannot read ${uri.fsPath}: ${(err as Error).message}`);
+        // A ListError names the file and says what is wrong with it.
+        void vscode.window.showErrorMessage(err instanceof ListError ? `Asset Fetch: ${err.message}` : `Asset Fetch: cannot read ${uri.fsPath}: ${(err as Error).message}`);
         continue;
       }
+      if (list.document) list.key = this.analyses.keyOf(list.document.uri, list.document.version);
       await this.start(list);
     }
   }
 
-  /** A document that is not a URL list (code, Markdown): download the links in it only if asked to. */
-  private async confirmNonList(list: ListText): Promise<boolean> {
-    const count = parseList(list.text, { sourceName: list.title }).entries.filter((e) => e.url).length;
+  /** A document that is not a URL list (code, Markdown, prose): download the links in it only if asked to. */
+  private async confirmNonList(title: string, count: number): Promise<boolean> {
     if (count === 0) {
-      void vscode.window.showWarningMessage(`Asset Fetch: ${list.title} holds no http(s) URLs. Open a list (one URL per line) or select the lines to download.`);
+      void vscode.window.showWarningMessage(`Asset Fetch: ${title} holds no http(s) URLs. Open a list (one URL per line) or select the lines to download.`);
       return false;
     }
     const download = `Download ${count} URL${count === 1 ? '' : 's'}`;
-    const answer = await vscode.window.showWarningMessage(`Asset Fetch: ${list.title} is not a URL list. Download the ${count} link${count === 1 ? '' : 's'} found in it?`, { modal: true }, download);
+    const answer = await vscode.window.showWarningMessage(`Asset Fetch: ${title} is not a URL list. Download the ${count} link${count === 1 ? '' : 's'} found in it?`, { modal: true }, download);
     return answer === download;
   }
 
@@ -68,7 +82,7 @@ export class DownloadCommands {
     const targetDir = await chooseTargetFolder(list.uri, settings.targetDirectory);
     if (!targetDir) return;
     const options = downloadOptions(targetDir, settings, await this.secrets.all());
-    this.model.start({ title: list.title, text: list.text, format: list.format, options, listPath: list.uri.scheme === 'file' ? list.uri.fsPath : undefined });
+    this.model.start({ title: list.title, text: list.text, key: list.key, options, listPath: list.uri.scheme === 'file' ? list.uri.fsPath : undefined });
   }
 
   private async trusted(): Promise<boolean> {

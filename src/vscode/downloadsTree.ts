@@ -177,6 +177,7 @@ function itemTreeItem(record: ItemRecord): vscode.TreeItem {
 function batchTooltip(batch: BatchRecord): vscode.MarkdownString {
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.appendText(`${batch.title} → ${batch.targetDir}\n\n${batchSummary(batch)}`);
+  if (batch.formatReason) tooltip.appendText(`\n\nRead as: ${batch.formatReason}`);
   if (batch.error) tooltip.appendText(`\n\n${batch.error}`);
   for (const warning of batch.warnings.slice(0, 5)) tooltip.appendText(`\n\n${warning}`);
   return tooltip;

@@ -1,63 +1,93 @@
-// Underlines unusable lines of open list files with the engine's message, and keeps the context
-// key `assetFetch.listPaths` (the open documents that are lists; it drives the editor title
-// button and the editor context menu) up to date.
+// Underlines unusable lines of open list documents with the engine's message, and keeps the
+// context key `assetFetch.listPaths` (the open documents that are lists; it drives the editor
+// title button and the editor context menu) up to date. The worker parses (ListAnalyses); this
+// only asks, after a pause in typing, and renders the answer.
 import * as vscode from 'vscode';
-import { parseIfList } from './listSource';
+import { Debouncer } from '../model/debouncer';
+import type { DocumentAnalysis, ListAnalyses } from '../model/listAnalyses';
+import { analysable, isListCandidate, isUrlsFile } from './listSource';
 
 const DEBOUNCE_MS = 300;
 const CONTEXT_KEY = 'assetFetch.listPaths';
+/**
+ * Larger documents are not analysed as they are typed in (only when a download asks): reading a
+ * document's text costs the extension host about 1 ms per MB, on every pause in typing.
+ */
+const MAX_ANALYSED_CHARS = 8 * 1024 * 1024;
 
 export class ListDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('assetFetch');
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly debouncer = new Debouncer<string>(DEBOUNCE_MS);
   /** As the `resourcePath` context key names documents: fsPath for files, the path otherwise. */
   private readonly listPaths = new Set<string>();
-  private readonly subscriptions: vscode.Disposable[];
+  private readonly subscriptions: { dispose(): void }[];
 
-  constructor() {
+  constructor(private readonly analyses: ListAnalyses) {
     this.subscriptions = [
-      vscode.workspace.onDidOpenTextDocument((d) => this.update(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.analyze(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0 && isListCandidate(e.document)) this.debouncer.schedule(e.document.uri.toString(), () => this.analyze(e.document));
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
+      analyses.onDidAnalyze((result) => this.render(result)),
     ];
-    for (const document of vscode.workspace.textDocuments) this.update(document);
+    for (const document of vscode.workspace.textDocuments) this.analyze(document);
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.debouncer.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.collection.dispose();
   }
 
-  private schedule(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      this.update(document);
-    }, DEBOUNCE_MS));
-  }
-
-  private update(document: vscode.TextDocument): void {
-    const parsed = parseIfList(document);
-    this.setIsList(document, parsed !== undefined);
-    if (!parsed) {
-      this.collection.delete(document.uri);
+  private analyze(document: vscode.TextDocument): void {
+    if (!isListCandidate(document) || document.isClosed) return;
+    if (document.offsetAt(new vscode.Position(document.lineCount, 0)) > MAX_ANALYSED_CHARS) {
+      this.show(document, false, []);
       return;
     }
-    const diagnostics = parsed.entries
-      .filter((e) => e.error !== undefined && e.line >= 1 && e.line <= document.lineCount)
-      .map((e) => {
-        const diagnostic = new vscode.Diagnostic(document.lineAt(e.line - 1).range, e.error!.replace(/^line \d+: /, ''), vscode.DiagnosticSeverity.Error);
-        diagnostic.source = 'Asset Fetch';
-        return diagnostic;
-      });
-    this.collection.set(document.uri, diagnostics);
+    // The answer comes through onDidAnalyze (unless the document changed meanwhile).
+    void this.analyses.analyze(analysable(document));
+  }
+
+  private render({ uri, key, analysis }: DocumentAnalysis): void {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+    // An answer for a version the user has typed past would underline the wrong lines.
+    if (!document || !isListCandidate(document) || document.version !== key.version) return;
+    if (analysis.failure) {
+      // Binary or too large: one error for the whole document, not one per line.
+      if (analysis.failure.code === 'WORKER_FAILED') this.show(document, isUrlsFile(document.uri), []);
+      else this.show(document, isUrlsFile(document.uri), [diagnostic(document.lineAt(0).range, analysis.failure.message)]);
+      return;
+    }
+    const { summary } = analysis;
+    // A plain-text document is a list when most of its lines are URLs: it has one line written as a URL at least.
+    const isList = isUrlsFile(document.uri) || (summary.format === 'list' && summary.urlCount + summary.errorCount > 0);
+    if (!isList) {
+      this.show(document, false, []);
+      return;
+    }
+    const diagnostics = summary.errors
+      .filter((e) => e.line >= 1 && e.line <= document.lineCount)
+      .map((e) => diagnostic(document.lineAt(e.line - 1).range, e.message));
+    if (summary.errorCount > summary.errors.length) {
+      const more = diagnostic(document.lineAt(0).range, `${summary.errorCount.toLocaleString('en-US')} lines cannot be downloaded; the first ${summary.errors.length.toLocaleString('en-US')} are underlined`);
+      more.severity = vscode.DiagnosticSeverity.Information;
+      diagnostics.push(more);
+    }
+    this.show(document, true, diagnostics);
+  }
+
+  private show(document: vscode.TextDocument, isList: boolean, diagnostics: vscode.Diagnostic[]): void {
+    this.setIsList(document, isList);
+    if (diagnostics.length > 0) this.collection.set(document.uri, diagnostics);
+    else this.collection.delete(document.uri);
   }
 
   private forget(document: vscode.TextDocument): void {
-    clearTimeout(this.timers.get(document.uri.toString()));
-    this.timers.delete(document.uri.toString());
+    const uri = document.uri.toString();
+    this.debouncer.cancel(uri);
+    this.analyses.forget(uri);
     this.collection.delete(document.uri);
     this.setIsList(document, false);
   }
@@ -69,4 +99,10 @@ export class ListDiagnostics implements vscode.Disposable {
     else this.listPaths.delete(key);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, [...this.listPaths]);
   }
+}
+
+function diagnostic(range: vscode.Range, message: string): vscode.Diagnostic {
+  const result = new vscode.Diagnostic(range, message, vscode.DiagnosticSeverity.Error);
+  result.source = 'Asset Fetch';
+  return result;
 }

@@ -1,26 +1,27 @@
 // Reads list text the way the commands need it: the active editor's selection or whole document
 // (saved or not), or list files chosen in the Explorer (their unsaved editor text when open).
+// Nothing here parses: the worker does (see ListAnalyses).
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { parseList, type ListFormat, type ParsedList } from '../core/frontEnd';
-
-/** Lists are parsed on the extension host to recognise them: skip huge documents rather than stall it. */
-const MAX_RECOGNISED_CHARS = 2_000_000;
+import { decodeListBytes } from '../core/frontEnd';
+import type { AnalysableDocument } from '../model/listAnalyses';
+import type { ListKey } from '../worker/protocol';
 
 /** Files the Explorer menu offers "Download URLs in File" for (as in package.json). */
 export const LIST_FILE = /\.(urls|txt|list|csv)$/i;
 
+/** Documents that may be URL lists: their content decides (`.urls` always is one). */
+const LIST_CANDIDATE_EXTENSIONS = new Set(['.urls', '.txt', '.list', '']);
+
 export interface ListText {
-  /** Shown to the user: "assets.txt", "Untitled-1". */
+  /** Shown to the user: "assets.txt", "Untitled-1". It is also the name the worker picks the format by. */
   title: string;
   text: string;
   uri: vscode.Uri;
-  /** `.urls` files are always plain lists; otherwise the engine detects the format. */
-  format?: ListFormat;
-}
-
-export function forcedFormat(uri: vscode.Uri): ListFormat | undefined {
-  return path.posix.extname(uri.path).toLowerCase() === '.urls' ? 'list' : undefined;
+  /** The open document `text` is the whole of, at the version read. */
+  document?: { uri: string; version: number };
+  /** The analysed document version `text` is: the worker reuses its parse. */
+  key?: ListKey;
 }
 
 /**
@@ -31,8 +32,7 @@ export function listFromEditor(editor: vscode.TextEditor): ListText {
   const { document } = editor;
   const title = titleOf(document.uri);
   const selections = editor.selections.filter((s) => !s.isEmpty).sort((a, b) => a.start.compareTo(b.start));
-  const format = forcedFormat(document.uri);
-  if (selections.length === 0) return { title, text: document.getText(), uri: document.uri, format };
+  if (selections.length === 0) return { title, text: document.getText(), uri: document.uri, document: { uri: document.uri.toString(), version: document.version } };
   const lines: string[] = [];
   for (const selection of selections) {
     while (lines.length < selection.start.line) lines.push('');
@@ -41,33 +41,39 @@ export function listFromEditor(editor: vscode.TextEditor): ListText {
     if (lines.length > selection.start.line) lines[lines.length - 1] += ' ' + selected.shift();
     lines.push(...selected);
   }
-  return { title, text: lines.join('\n'), uri: document.uri, format };
+  return { title, text: lines.join('\n'), uri: document.uri };
 }
 
+/**
+ * An open document's text, else the file decoded (UTF-8, UTF-16 with a BOM). Throws a ListError
+ * with one clear message for a binary or oversized file, and file system errors as they come.
+ */
 export async function listFromFile(uri: vscode.Uri): Promise<ListText> {
+  const title = titleOf(uri);
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  return { title: titleOf(uri), text, uri, format: forcedFormat(uri) };
+  if (open) return { title, text: open.getText(), uri, document: { uri: open.uri.toString(), version: open.version } };
+  return { title, text: decodeListBytes(await vscode.workspace.fs.readFile(uri), title), uri };
 }
 
 function titleOf(uri: vscode.Uri): string {
   return path.posix.basename(uri.path) || uri.toString();
 }
 
+/** A document as the worker's analyses see it. */
+export function analysable(document: vscode.TextDocument): AnalysableDocument {
+  return { uri: document.uri.toString(), version: document.version, sourceName: titleOf(document.uri), getText: () => document.getText() };
+}
+
 /**
- * A document is a URL list when it is a `.urls` file, or a plain-text file (.txt, .list, no
- * extension, unsaved) whose content the engine reads as a list (one URL per line, aria2 input
- * files included) with at least one URL. Anything else (Markdown, code, prose) is left alone.
+ * Documents that get diagnostics and may be offered as lists: `.urls` files, and plain-text
+ * files (.txt, .list, no extension, unsaved) whose content the worker reads as a list. Markdown,
+ * code and the rest are not lists (they are read as text with links in them).
  */
-export function parseIfList(document: vscode.TextDocument): ParsedList | undefined {
-  if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return undefined;
-  const text = document.getText();
-  if (text.length > MAX_RECOGNISED_CHARS) return undefined;
-  const ext = path.extname(document.uri.path).toLowerCase();
-  const sourceName = path.basename(document.uri.path);
-  const format = forcedFormat(document.uri);
-  if (format) return parseList(text, { sourceName, format });
-  if (!['.txt', '.list', ''].includes(ext)) return undefined;
-  const parsed = parseList(text, { sourceName });
-  return parsed.format === 'list' && parsed.entries.some((e) => e.url !== undefined) ? parsed : undefined;
+export function isListCandidate(document: vscode.TextDocument): boolean {
+  if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return false;
+  return LIST_CANDIDATE_EXTENSIONS.has(path.posix.extname(document.uri.path).toLowerCase());
+}
+
+export function isUrlsFile(uri: vscode.Uri): boolean {
+  return path.posix.extname(uri.path).toLowerCase() === '.urls';
 }

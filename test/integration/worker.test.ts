@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_OPTIONS } from '../../src/core';
-import { DownloadsModel, type BatchRecord } from '../../src/model/downloadsModel';
+import { DownloadsModel, type BatchRecord, type BatchRequest } from '../../src/model/downloadsModel';
 import { EngineClient } from '../../src/worker/engineClient';
-import type { FromWorker } from '../../src/worker/protocol';
+import type { BatchMessage, ListKey } from '../../src/worker/protocol';
 import { payload, serve, startHostileServer, status, trickle, type HostileServer } from '../support/hostileServer';
 import { readFile, useTempDirs } from '../support/run';
 
@@ -32,9 +32,9 @@ describe('downloads model with the engine worker (integration)', () => {
   });
   after(() => server.close());
 
-  function start(lines: string[], dir: string): BatchRecord {
+  function start(lines: string[], dir: string, request: Partial<BatchRequest> = {}): BatchRecord {
     const options = { ...DEFAULT_OPTIONS, targetDir: dir, retries: 0, timeoutSeconds: 10, progressIntervalMs: 20 };
-    return model.start({ title: 'list.txt', text: lines.join('\n'), options });
+    return model.start({ title: 'list.txt', text: lines.join('\n'), options, ...request });
   }
 
   function runEnd(batch: BatchRecord): Promise<void> {
@@ -87,7 +87,7 @@ describe('downloads model with the engine worker (integration)', () => {
   });
 
   it('answers a retry of a batch it does not hold (a restarted worker) with a failure', async () => {
-    const messages: FromWorker[] = [];
+    const messages: BatchMessage[] = [];
     const bare = new EngineClient(WORKER_FILE, (message) => messages.push(message));
     try {
       bare.retry(41);
@@ -107,5 +107,92 @@ describe('downloads model with the engine worker (integration)', () => {
     await runEnd(batch);
     assert.equal(batch.running, false);
     assert.match(batch.error ?? '', /download worker stopped: exit code 3/);
+  });
+
+  describe('list analyses: the worker is the one parser', () => {
+    const key: ListKey = { document: '1:file:///w/list.txt', version: 3 };
+
+    it('summarises a .txt list with a prose line and a commented URL: the format and why, the URL count, the error naming its line', async () => {
+      const text = ['# hero images', 'https://cdn.example/a.png', 'images for the hero banner', '# https://cdn.example/old.png', 'https://cdn.example/b.png'].join('\n');
+      const { summary, failure } = await engine.analyze(key, text, 'list.txt');
+      assert.equal(failure, undefined);
+      assert.deepEqual(summary, {
+        format: 'list',
+        formatReason: 'a URL list: 2 of 3 lines are URLs',
+        formatGuessed: true,
+        urlCount: 2,
+        errors: [{ line: 3, message: 'not a URL: "images for the hero banner"' }],
+        errorCount: 1,
+        warnings: [],
+      });
+      const prose = await engine.analyze({ document: '2:file:///w/notes.txt', version: 1 }, 'Notes for the launch.\nThe logo is at https://cdn.example/logo.png today.\nAsk Sam.', 'notes.txt');
+      assert.equal(prose.summary?.format, 'text');
+      assert.equal(prose.summary?.urlCount, 1);
+    });
+
+    it('starts a download of an analysed version from the kept parse, without parsing the text again', async () => {
+      server.route('/k/kept.bin', serve(payload(100)));
+      server.route('/k/sent.bin', serve(payload(100)));
+      await engine.analyze(key, server.url('/k/kept.bin'), 'list.txt');
+      // Another text under the same key: only a parse of the text sent now would see sent.bin.
+      const batch = start([server.url('/k/sent.bin')], tempDir('kept'), { key });
+      await runEnd(batch);
+      assert.deepEqual(batch.items.map((i) => i.snapshot.url), [server.url('/k/kept.bin')]);
+      assert.equal(server.requestsTo('/k/sent.bin').length, 0);
+      assert.equal(batch.formatReason, 'a URL list');
+    });
+
+    it('parses the text sent when the key is not kept: another version, another document, a forgotten document', async () => {
+      server.route('/k/text.bin', serve(payload(100)));
+      await engine.analyze(key, server.url('/k/other.bin'), 'list.txt');
+      for (const other of [{ ...key, version: key.version + 1 }, { document: '9:file:///w/elsewhere.txt', version: key.version }]) {
+        const batch = start([server.url('/k/text.bin')], tempDir('fallback'), { key: other });
+        await runEnd(batch);
+        assert.deepEqual(batch.items.map((i) => i.snapshot.url), [server.url('/k/text.bin')], `key ${JSON.stringify(other)}`);
+      }
+      engine.forget(key.document);
+      const batch = start([server.url('/k/text.bin')], tempDir('forgotten'), { key });
+      await runEnd(batch);
+      assert.deepEqual(batch.items.map((i) => i.snapshot.url), [server.url('/k/text.bin')]);
+    });
+
+    it('refuses binary text with one error: a failed analysis, and a batch that fails with that message and has no rows', async () => {
+      const binary = `\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR${'x'.repeat(5000)}\nhttps://cdn.example/a.png`;
+      const { failure } = await engine.analyze(key, binary, 'logo.txt');
+      assert.equal(failure?.code, 'LIST_BINARY');
+      assert.match(failure?.message ?? '', /^logo\.txt is not a list of URLs: it looks like a binary file \(a NUL byte at offset 8\)$/);
+      for (const request of [{ key }, {}]) {
+        const batch = start([binary], tempDir('binary'), { title: 'logo.txt', ...request });
+        await runEnd(batch);
+        assert.equal(batch.error, failure?.message);
+        assert.equal(batch.items.length, 0);
+      }
+    });
+
+    it('turns the prose line of a list into a failed row naming its line, downloads the rest, never requests a commented URL', async () => {
+      server.route('/k/good.bin', serve(payload(100)));
+      server.route('/k/old.bin', serve(payload(100)));
+      const lines = [server.url('/k/good.bin'), 'images for the hero banner', `# ${server.url('/k/old.bin')}`];
+      const batch = start(lines, tempDir('prose'));
+      await runEnd(batch);
+      assert.deepEqual(batch.items.map((i) => `${i.snapshot.state} ${i.snapshot.source}${i.snapshot.error ? ` ${i.snapshot.error}` : ''}`), [
+        'ok list.txt:1',
+        'failed list.txt:2 line 2: not a URL: "images for the hero banner"',
+      ]);
+      assert.equal(server.requestsTo('/k/old.bin').length, 0);
+      assert.equal(batch.formatReason, 'a URL list: 1 of 2 lines are URLs');
+      assert.equal(batch.formatGuessed, true);
+    });
+
+    it('answers a pending analysis when the worker dies, and when it is stopped', async () => {
+      const crashing = new EngineClient(path.resolve('test/support/crashingWorker.mjs'), () => undefined);
+      const crashed = await crashing.analyze(key, 'https://cdn.example/a.png', 'list.txt');
+      assert.deepEqual(crashed.failure, { code: 'WORKER_FAILED', message: 'the download worker stopped: exit code 3' });
+      await crashing.dispose();
+
+      const stopped = engine.analyze(key, 'https://cdn.example/a.png\n'.repeat(200_000), 'list.txt');
+      await engine.dispose();
+      assert.equal((await stopped).failure?.code, 'WORKER_FAILED');
+    });
   });
 });

@@ -3,12 +3,13 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_OPTIONS, type BatchStats, type ItemSnapshot } from '../../src/core';
 import { DownloadsModel, type Engine } from '../../src/model/downloadsModel';
+import type { BatchMessage, ListKey } from '../../src/worker/protocol';
 
 class RecordingEngine implements Engine {
   readonly calls: string[] = [];
   private next = 1;
-  start(_text: string, sourceName: string): number {
-    this.calls.push(`start ${sourceName}`);
+  start(_text: string, sourceName: string, _options: unknown, _format?: unknown, key?: ListKey): number {
+    this.calls.push(`start ${sourceName}${key ? ` ${key.document}@${key.version}` : ''}`);
     return this.next++;
   }
   cancel(batchId: number, itemId?: number): void {
@@ -24,6 +25,11 @@ class RecordingEngine implements Engine {
 
 function item(id: number, patch: Partial<ItemSnapshot> = {}): ItemSnapshot {
   return { id, url: `http://h/${id}`, source: `l:${id + 1}`, state: 'queued', relativePath: `${id}.bin`, bytes: 0, speed: 0, attempts: 0, ...patch };
+}
+
+/** The worker's 'started' message: the list was parsed (as a plain URL list unless told). */
+function started(batchId: number, items: ItemSnapshot[], patch: Partial<Extract<BatchMessage, { type: 'started' }>> = {}): BatchMessage {
+  return { type: 'started', batchId, items, stats: stats({ total: items.length }), warnings: [], formatReason: 'a URL list', formatGuessed: false, ...patch };
 }
 
 function stats(patch: Partial<BatchStats> = {}): BatchStats {
@@ -50,7 +56,7 @@ describe('DownloadsModel', () => {
 
   it('applies updates to the same item records and tracks overall progress incrementally', () => {
     const batch = model.start({ title: 'a.txt', text: '', options });
-    model.receive({ type: 'started', batchId: batch.id, items: [item(0), item(1)], stats: stats(), warnings: [] });
+    model.receive(started(batch.id, [item(0), item(1)]));
     const [first, second] = batch.items;
     const changes: number[][] = [];
     model.onDidChange(({ items }) => changes.push(items.map((i) => i.snapshot.id)));
@@ -69,7 +75,7 @@ describe('DownloadsModel', () => {
     let structureChanges = 0;
     model.onDidChangeBatches(() => structureChanges++);
     assert.equal(batch.listed, false);
-    model.receive({ type: 'started', batchId: batch.id, items: [item(0)], stats: stats({ total: 1 }), warnings: [] });
+    model.receive(started(batch.id, [item(0)]));
     assert.equal(batch.listed, true);
     assert.equal(structureChanges, 1);
   });
@@ -87,7 +93,7 @@ describe('DownloadsModel', () => {
 
   it('retries only failed or cancelled items that have a file name, and starts a new run', () => {
     const batch = model.start({ title: 'a.txt', text: '', options });
-    model.receive({ type: 'started', batchId: batch.id, items: [item(0, { state: 'failed' }), item(1, { state: 'ok' }), item(2, { state: 'failed', relativePath: undefined })], stats: stats(), warnings: [] });
+    model.receive(started(batch.id, [item(0, { state: 'failed' }), item(1, { state: 'ok' }), item(2, { state: 'failed', relativePath: undefined })]));
     model.receive({ type: 'finished', batchId: batch.id, stats: stats() });
     let runs = 0;
     model.onDidStartRun(() => runs++);
@@ -102,7 +108,7 @@ describe('DownloadsModel', () => {
 
   it('stays running when a retry is sent while the previous run\'s end is on its way', () => {
     const batch = model.start({ title: 'a.txt', text: '', options });
-    model.receive({ type: 'started', batchId: batch.id, items: [item(0, { state: 'failed' })], stats: stats(), warnings: [] });
+    model.receive(started(batch.id, [item(0, { state: 'failed' })]));
     let ends = 0;
     model.onDidFinishRun(() => ends++);
     model.retry(batch); // the worker has already posted "finished" for the first run
@@ -116,7 +122,7 @@ describe('DownloadsModel', () => {
 
   it('passes cancel requests for a batch or one item to the engine', () => {
     const batch = model.start({ title: 'a.txt', text: '', options });
-    model.receive({ type: 'started', batchId: batch.id, items: [item(0), item(1)], stats: stats(), warnings: [] });
+    model.receive(started(batch.id, [item(0), item(1)]));
     model.cancel(batch, batch.items[1]);
     model.cancel(batch);
     assert.deepEqual(engine.calls.slice(1), ['cancel 1/1', 'cancel 1']);
@@ -143,11 +149,19 @@ describe('DownloadsModel', () => {
     assert.deepEqual(logged, ['error a.txt: the download worker stopped: exit code 1']);
   });
 
-  it('logs parser warnings when a batch starts', () => {
+  it('logs the format the list was read in, then the parser warnings, once per batch, and keeps the format on the batch', () => {
     const batch = model.start({ title: 'a.txt', text: '', options });
     const logged: string[] = [];
     model.onDidLog(({ entries }) => logged.push(...entries.map((e) => `${e.level} ${e.message}`)));
-    model.receive({ type: 'started', batchId: batch.id, items: [], stats: stats({ total: 0 }), warnings: ['line 3: duplicate of line 1'] });
-    assert.deepEqual(logged, ['warn line 3: duplicate of line 1']);
+    model.receive(started(batch.id, [item(0)], { formatReason: 'a URL list: 4 of 5 lines are URLs', formatGuessed: true, warnings: ['line 3: duplicate of line 1'] }));
+    assert.deepEqual(logged, ['info read as a URL list: 4 of 5 lines are URLs', 'warn line 3: duplicate of line 1']);
+    assert.equal(batch.formatReason, 'a URL list: 4 of 5 lines are URLs');
+    assert.equal(batch.formatGuessed, true);
+  });
+
+  it('hands the analysed document version to the engine, so the worker reuses its parse', () => {
+    model.start({ title: 'a.txt', text: 'http://h/1', options, key: { document: '1:file:///a.txt', version: 7 } });
+    model.start({ title: 'b.txt', text: 'http://h/2', options });
+    assert.deepEqual(engine.calls, ['start a.txt 1:file:///a.txt@7', 'start b.txt']);
   });
 });

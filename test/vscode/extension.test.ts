@@ -224,6 +224,94 @@ describe('Asset Fetch in VS Code', () => {
     assert.ok(diagnostics.every((d) => d.source === 'Asset Fetch' && d.message.length > 0));
   });
 
+  it('reads a .txt list with a prose line and a commented URL as a list: the prose line underlined, no question, the comment never requested', async () => {
+    const list = path.join(testDir, 'landing.txt');
+    const lines = ['# landing page images', `${origin}/hero.bin`, `${origin}/hero-blue.bin`, 'images for the hero banner', `# ${origin}/commented-old.bin`, `${origin}/footer.bin`];
+    fs.writeFileSync(list, lines.join('\n') + '\n');
+    const uri = vscode.Uri.file(list);
+    await vscode.window.showTextDocument(uri);
+    const diagnostics = await until(() => {
+      const found = vscode.languages.getDiagnostics(uri);
+      return found.length > 0 ? found : undefined;
+    }, 'diagnostics of landing.txt');
+    assert.deepEqual(diagnostics.map((d) => [d.range.start.line, d.message, d.severity]), [[3, 'not a URL: "images for the hero banner"', vscode.DiagnosticSeverity.Error]]);
+
+    // A list: "Download URLs" starts at once. A question ("... is not a URL list. Download the N
+    // links found in it?") would hold the command, and no batch would start.
+    const before = model.batches.length;
+    const finished = nextFinishedRun();
+    void vscode.commands.executeCommand('assetFetch.downloadUrls');
+    await until(() => (model.batches.length > before ? true : undefined), 'the batch to start (none started: did the command ask a question?)', 10_000);
+    const batch = await finished;
+    assert.deepEqual(batch.items.map((i) => `${i.snapshot.state} ${i.snapshot.source}${i.snapshot.error ? ` ${i.snapshot.error}` : ''}`), [
+      'ok landing.txt:2',
+      'ok landing.txt:3',
+      'failed landing.txt:4 line 4: not a URL: "images for the hero banner"',
+      'ok landing.txt:6',
+    ]);
+    assert.equal(headers.has('/commented-old.bin'), false, 'a commented-out URL is never requested');
+    assert.equal(batch.formatReason, 'a URL list: 3 of 4 lines are URLs');
+    assert.equal(batch.formatGuessed, true);
+    assert.equal(vscode.languages.getDiagnostics(uri).length, 1, 'the diagnostics stay');
+  });
+
+  it('follows edits of a list: the underlines move with the text, from the latest version', async () => {
+    const list = path.join(testDir, 'edited.txt');
+    fs.writeFileSync(list, `${origin}/e1.bin\nnot a url\n${origin}/e2.bin\n`);
+    const uri = vscode.Uri.file(list);
+    const editor = await vscode.window.showTextDocument(uri);
+    const lines = (expected: number[]) => until(() => {
+      const found = vscode.languages.getDiagnostics(uri).map((d) => d.range.start.line);
+      return JSON.stringify(found) === JSON.stringify(expected) ? found : undefined;
+    }, `diagnostics on lines ${JSON.stringify(expected)}`);
+    await lines([1]);
+    // Several quick edits: only the last version's answer counts.
+    await editor.edit((e) => e.replace(new vscode.Range(1, 0, 1, 9), `${origin}/fixed.bin`));
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'a note on top\n'));
+    await editor.edit((e) => e.insert(new vscode.Position(3, 0), 'another note\n'));
+    await lines([0, 3]);
+    assert.deepEqual(vscode.languages.getDiagnostics(uri).map((d) => d.message), ['not a URL: "a note on top"', 'not a URL: "another note"']);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('gives a document with binary data one diagnostic, and its download one error, not a row per line', async () => {
+    const lines = Array.from({ length: 50 }, (_, i) => `line ${i} of something \u0000\u0001 binary`);
+    const document = await vscode.workspace.openTextDocument({ content: lines.join('\n') });
+    await vscode.window.showTextDocument(document);
+    const diagnostics = await until(() => {
+      const found = vscode.languages.getDiagnostics(document.uri);
+      return found.length > 0 ? found : undefined;
+    }, 'the diagnostic of a binary document');
+    assert.equal(diagnostics.length, 1);
+    assert.match(diagnostics[0].message, /^Untitled-\d+ is not a list of URLs: it looks like a binary file \(a NUL byte at offset 20\)$/);
+
+    const finished = nextFinishedRun();
+    await vscode.commands.executeCommand('assetFetch.downloadUrls');
+    const batch = await finished;
+    assert.equal(batch.error, diagnostics[0].message);
+    assert.equal(batch.items.length, 0);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('reads list files from disk in UTF-16 with a BOM, and refuses a binary one without starting a batch', async () => {
+    const utf16 = path.join(testDir, 'wide.urls');
+    fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${origin}/wide.bin\r\n`, 'utf16le')]));
+    const finished = nextFinishedRun();
+    await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(utf16));
+    const batch = await finished;
+    assert.deepEqual(batch.items.map((i) => i.snapshot.state), ['ok']);
+    assert.deepEqual(fs.readFileSync(path.join(testDir, 'wide.bin')), body('wide.bin'));
+
+    const binary = path.join(testDir, 'logo.urls');
+    fs.writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, ...Buffer.from(`${origin}/from-binary.bin\n`)]));
+    const before = model.batches.length;
+    await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(binary));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(model.batches.length, before, 'no batch for a binary file');
+    assert.equal(headers.has('/from-binary.bin'), false);
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
   it('sends requests through the proxy of the http.proxy setting (a real tinyproxy)', async function () {
     const executable = findTinyproxy();
     if (!executable) {
