@@ -11,7 +11,8 @@ const DEBOUNCE_MS = 300;
 const CONTEXT_KEY = 'assetFetch.listPaths';
 /**
  * Larger documents are not analysed as they are typed in (only when a download asks): reading a
- * document's text costs the extension host about 1 ms per MB, on every pause in typing.
+ * document's text costs the extension host about 2-3 ms per MB, on every pause in typing
+ * (bench/vscode/editLatency.mjs).
  */
 const MAX_ANALYSED_CHARS = 8 * 1024 * 1024;
 
@@ -43,7 +44,7 @@ export class ListDiagnostics implements vscode.Disposable {
   private analyze(document: vscode.TextDocument): void {
     if (!isListCandidate(document) || document.isClosed) return;
     if (document.offsetAt(new vscode.Position(document.lineCount, 0)) > MAX_ANALYSED_CHARS) {
-      this.show(document, false, []);
+      this.show(document, isUrlsFile(document.uri), []);
       return;
     }
     // The answer comes through onDidAnalyze (unless the document changed meanwhile).
