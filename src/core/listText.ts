@@ -32,8 +32,9 @@ export function decodeListBytes(bytes: Uint8Array, sourceName: string): string {
 /** A ListError when `text` is not list text: NUL characters (binary data) or too long. */
 export function textProblem(text: string, sourceName: string): ListError | undefined {
   if (text.length > MAX_LIST_CHARS) return listTooLarge(sourceName, text.length, 'characters');
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0 && nul < BINARY_PROBE) {
+  // Only the start is searched: the file is decoded and then parsed, and each checks it.
+  const nul = text.length > BINARY_PROBE ? text.slice(0, BINARY_PROBE).indexOf('\u0000') : text.indexOf('\u0000');
+  if (nul >= 0) {
     return new ListError('LIST_BINARY', `${sourceName} is not a list of URLs: it looks like a binary file (a NUL byte at offset ${nul})`);
   }
   return undefined;

@@ -29,7 +29,7 @@ export interface ExtractedLinks {
 export function extractFromText(lines: readonly string[], sourceName: string): ExtractedLinks {
   const visible = withoutComments(lines, commentStyle(sourceName));
   // In CSV and TSV files a comma or tab ends the field, so it ends the URL too.
-  const fieldEnd = /\.(csv|tsv)$/i.test(sourceName) ? /[,\t].*$/ : undefined;
+  const fieldEnd = ['.csv', '.tsv'].includes(extensionOf(sourceName)) ? /[,\t].*$/ : undefined;
   const found: ExtractedLinks = { entries: [], ignored: [] };
   visible.forEach((line, index) => {
     if (!line.includes('://')) return;
