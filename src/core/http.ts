@@ -5,12 +5,14 @@ import type { Dispatcher } from 'undici';
 // The Agent alone: see src/types/undici-agent.d.ts for why not the package index.
 import Agent from 'undici/lib/dispatcher/agent.js';
 import type { IncomingHttpHeaders } from 'node:http';
+import fs from 'node:fs';
 import tls from 'node:tls';
 import type { Cancellable } from './cancellation';
 import { CancelledError, DownloadError } from './errors';
 import { redactUrl } from './urlCheck';
 import { planProxy, type Environment } from './proxy';
 import { ProxyRoutingDispatcher } from './proxyDispatcher';
+import { nodeCaReader, type CaReader } from './tlsProblems';
 import type { ProxySettings, TlsSettings } from './types';
 
 export const MAX_REDIRECTS = 10;
@@ -46,14 +48,52 @@ export function createDispatcher(settings: HttpSettings, env: Environment = proc
   return plan ? new ProxyRoutingDispatcher(direct, plan, agentOptions) : direct;
 }
 
-/** TLS options for the trust settings: extra CAs on top of Node's default store, or none checked. */
-function trustOptions(trust: TlsSettings): { ca?: string[]; rejectUnauthorized?: boolean } {
+export interface TrustOptions {
+  ca?: string[];
+  /** Made once from `ca`: without it every TLS connection would parse the whole list again. */
+  secureContext?: tls.SecureContext;
+  rejectUnauthorized?: boolean;
+}
+
+/**
+ * TLS options for the trust settings: extra CAs (--cacert files, the OS store) on top of Node's
+ * default store, or none checked.
+ */
+export function trustOptions(trust: TlsSettings, read: CaReader | undefined = nodeCaReader()): TrustOptions {
   if (trust.insecure) return { rejectUnauthorized: false };
-  if (!trust.ca?.length) return {};
-  // Giving `ca` replaces Node's store: keep its default certificates (NODE_EXTRA_CA_CERTS too, where
-  // this Node can list them).
-  const defaults = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates?.('default') ?? [...tls.rootCertificates];
-  return { ca: [...defaults, ...trust.ca] };
+  // The OS store (Linux: its bundle and its folder) lists each certificate several times.
+  const system = trust.system && read ? read('system') : [];
+  if (!trust.ca?.length && system.length === 0) return {};
+  // Giving `ca` replaces Node's store: keep its default certificates.
+  const ca = [...new Set([...defaultCertificates(read), ...system, ...(trust.ca ?? [])])];
+  return { ca, secureContext: secureContextFor(ca) };
+}
+
+/**
+ * Node's default store. Where this Node cannot list it (before 22.15), its bundled list plus the
+ * NODE_EXTRA_CA_CERTS file, which Node itself drops once `ca` is given.
+ */
+function defaultCertificates(read: CaReader | undefined): string[] {
+  if (read) return read('default');
+  const extraFile = process.env.NODE_EXTRA_CA_CERTS;
+  let extra: string[] = [];
+  try {
+    if (extraFile) extra = [fs.readFileSync(extraFile, 'utf8')];
+  } catch {
+    // Node warned about it at start-up.
+  }
+  return [...tls.rootCertificates, ...extra];
+}
+
+/** The last context made: a VS Code window makes its batches with the same trust (about 35 ms each). */
+let lastContext: { ca: string[]; context: tls.SecureContext } | undefined;
+
+function secureContextFor(ca: string[]): tls.SecureContext {
+  const last = lastContext;
+  if (last && last.ca.length === ca.length && last.ca.every((cert, i) => cert === ca[i])) return last.context;
+  const context = tls.createSecureContext({ ca });
+  lastContext = { ca, context };
+  return context;
 }
 
 export interface BodyConsumer {
@@ -202,11 +242,11 @@ export async function getFollowingRedirects(
     }
     await exchange.discard();
     if (hop >= MAX_REDIRECTS) {
-      throw new DownloadError(`too many redirects (more than ${MAX_REDIRECTS}), last to ${redactUrl(current.href)}`, false);
+      throw new DownloadError(`too many redirects (more than ${MAX_REDIRECTS}), last to ${redactUrl(current.href)}`, false, 'HTTP_STATUS');
     }
     const next = new URL(location, current);
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      throw new DownloadError(`redirect to unsupported scheme "${next.protocol}" from ${redactUrl(current.href)}`, false);
+      throw new DownloadError(`redirect to unsupported scheme "${next.protocol}" from ${redactUrl(current.href)}`, false, 'PROTOCOL');
     }
     next.hash = '';
     current = next;

@@ -6,6 +6,7 @@ import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Agent, Dispatcher as DispatcherTypes } from 'undici';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import type { TrustOptions } from './http';
 import { DownloadError, toDownloadError } from './errors';
 import { proxyDisplayName, proxyFor, type ProxyPlan } from './proxy';
 import { isRetryableStatus } from './retry';
@@ -84,8 +85,14 @@ function createProxyAgent(proxy: URL, agentOptions: Agent.Options, strictSSL: bo
   /* eslint-enable @typescript-eslint/no-require-imports */
   // The connection to the proxy, and TLS to a site through a tunnel, use connectors of their own:
   // they get the connect timeout here, and certificate checks as strictSSL says.
-  const trust = (agentOptions.connect ?? {}) as { ca?: string[]; rejectUnauthorized?: boolean };
-  const tls = { timeout: agentOptions.connectTimeout, ca: trust.ca, rejectUnauthorized: strictSSL && trust.rejectUnauthorized !== false };
+  const trust = (agentOptions.connect ?? {}) as TrustOptions;
+  const tls = {
+    timeout: agentOptions.connectTimeout,
+    ca: trust.ca,
+    // Made once per trust: without it every tunnelled connection parses the CA list again.
+    secureContext: trust.secureContext,
+    rejectUnauthorized: strictSSL && trust.rejectUnauthorized !== false,
+  };
   return new ProxyAgent({
     ...agentOptions,
     uri: proxy.href,
@@ -147,16 +154,16 @@ class ProxyErrorNamer implements DispatchHandler {
     const code = (error as { code?: string }).code ?? (error.cause as { code?: string } | undefined)?.code;
     if (code && PROXY_CONNECT_FAILURES.has(code)) {
       const cause = toDownloadError(error);
-      return new DownloadError(`cannot connect to proxy ${proxy}: ${cause.message}`, cause instanceof DownloadError && cause.retryable);
+      return new DownloadError(`cannot connect to proxy ${proxy}: ${cause.message}`, cause instanceof DownloadError && cause.retryable, cause instanceof DownloadError ? cause.code : 'NETWORK');
     }
     // undici's words for a proxy that answered CONNECT, or a forwarded request, with an error.
     const status = Number(/^Proxy response \((\d{3})\)/.exec(error.message)?.[1] ?? /Proxy Authentication Required \((407)\)/.exec(error.message)?.[1]);
     if (status === 407) {
-      return new DownloadError(`proxy ${proxy} requires authentication (HTTP 407): put the user name and password in the proxy URL`, false);
+      return new DownloadError(`proxy ${proxy} requires authentication (HTTP 407): put the user name and password in the proxy URL`, false, 'NETWORK');
     }
     if (status) {
       const reason = `HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trim();
-      return new DownloadError(`proxy ${proxy} would not connect to ${new URL(this.origin).host} (${reason})`, isRetryableStatus(status));
+      return new DownloadError(`proxy ${proxy} would not connect to ${new URL(this.origin).host} (${reason})`, isRetryableStatus(status), 'NETWORK');
     }
     return error;
   }

@@ -1,5 +1,5 @@
-// The one typed reader of `assetFetch.*` settings (and the `http.*` proxy settings the engine
-// needs, since undici does not use VS Code's proxy support).
+// The one typed reader of `assetFetch.*` settings (and the `http.*` proxy and certificate settings
+// the engine needs, since undici in the worker does not use VS Code's proxy and certificate support).
 import * as vscode from 'vscode';
 import { DEFAULT_OPTIONS, type OnExisting } from '../core/frontEnd';
 
@@ -14,6 +14,7 @@ export interface Settings {
   concurrency: number;
   connectionsPerHost: number;
   retries: number;
+  maxRetryWaitSeconds: number;
   timeoutSeconds: number;
   /** Bytes; undefined means no limit. */
   maxSize: number | undefined;
@@ -21,6 +22,11 @@ export interface Settings {
   /** Host → header name → value (non-secret headers only). */
   headers: Record<string, Record<string, string>>;
   proxy: ProxySettings;
+  /**
+   * `http.systemCertificates` (default true): also trust the OS certificate store, as VS Code's
+   * own requests do. The worker's undici never sees VS Code's patched https, so the engine adds it.
+   */
+  systemCertificates: boolean;
 }
 
 /** Reads settings for a list file's folder (settings may differ per workspace folder). */
@@ -33,11 +39,13 @@ export function readSettings(scope?: vscode.Uri): Settings {
     concurrency: clampInt(c.get<number>('concurrency'), DEFAULT_OPTIONS.jobs, 1, 64),
     connectionsPerHost: clampInt(c.get<number>('connectionsPerHost'), DEFAULT_OPTIONS.perHost, 1, 64),
     retries: clampInt(c.get<number>('retries'), DEFAULT_OPTIONS.retries, 0, 20),
+    maxRetryWaitSeconds: clampInt(c.get<number>('maxRetryWaitSeconds'), DEFAULT_OPTIONS.maxRetryWaitMs / 1000, 1, 86_400),
     timeoutSeconds: clampInt(c.get<number>('timeoutSeconds'), DEFAULT_OPTIONS.timeoutSeconds, 1, 3600),
     maxSize: maxMiB > 0 ? Math.round(maxMiB * 1024 * 1024) : undefined,
     onExisting: c.get<OnExisting>('onExisting', 'skip'),
     headers: c.get<Record<string, Record<string, string>>>('headers', {}),
     proxy: proxySettings(http),
+    systemCertificates: http.get<boolean>('systemCertificates', true),
   };
 }
 

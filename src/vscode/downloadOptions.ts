@@ -16,12 +16,15 @@ export function downloadOptions(
     jobs: settings.concurrency,
     perHost: settings.connectionsPerHost,
     retries: settings.retries,
+    maxRetryWaitMs: settings.maxRetryWaitSeconds * 1000,
     timeoutSeconds: settings.timeoutSeconds,
     maxSize: settings.maxSize,
     onExisting: settings.onExisting,
     progressIntervalMs: PROGRESS_INTERVAL_MS,
     hostHeaders: mergeHostHeaders(settings.headers, secretHeaders),
     proxy: settings.proxy,
+    // http.proxyStrictSSL travels in `proxy` (strictSSL): it concerns the proxy and its tunnels.
+    ...(settings.systemCertificates && { tls: { system: true } }),
   };
 }
 

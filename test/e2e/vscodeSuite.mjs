@@ -2,6 +2,7 @@
 // extension host. code-server started with --vscode-option enable-smoke-test-driver lets the web
 // client take extensionDevelopmentPath/extensionTestsPath from the `payload` query parameter; the
 // workbench reports the extension host's exit code through window.codeAutomationExit.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
@@ -41,11 +42,17 @@ async function runSuite(install, browser) {
   if (!fs.existsSync(testsPath)) throw new Error(`no extension test suite at ${testsPath} (build:tests should write it)`);
 
   const workspace = scratchDir(`workspace-${NAME}`);
-  const server = await startCodeServer(install, {
-    name: NAME,
-    extensionsDir: scratchDir(`extensions-${NAME}`), // only the development copy runs
-    vscodeOptions: ['enable-smoke-test-driver'],
-  });
+  // The http.systemCertificates test (test/vscode/tls.test.ts) needs a CA in the "OS store" as the
+  // extension host's Node reads it: on Linux SSL_CERT_FILE, set for code-server (and so for its
+  // extension host and the worker) to a CA made now. The machine's store is never touched.
+  const systemCa = makeSystemCa(scratchDir(`system-ca-${NAME}`));
+  const server = await withEnvironment({ SSL_CERT_FILE: systemCa.caFile, ASSET_FETCH_TEST_SYSTEM_CA: systemCa.dir }, () =>
+    startCodeServer(install, {
+      name: NAME,
+      extensionsDir: scratchDir(`extensions-${NAME}`), // only the development copy runs
+      vscodeOptions: ['enable-smoke-test-driver'],
+    }),
+  );
   const page = await browser.newPage(NAME);
   const output = path.join(artifactsDir, `${NAME}-output.log`);
   fs.writeFileSync(output, '');
@@ -90,6 +97,38 @@ async function runSuite(install, browser) {
     await server.stop();
     fs.mkdirSync(path.join(artifactsDir, `${NAME}-logs`), { recursive: true });
     fs.copyFileSync(server.logFile, path.join(artifactsDir, `${NAME}-logs`, 'code-server.log'));
+  }
+}
+
+/**
+ * A CA and a certificate for 127.0.0.1 it signed (ca.pem, server.key, server.pem in `dir`), made with
+ * openssl as test/support/testCa.ts does.
+ */
+function makeSystemCa(dir) {
+  const file = (name) => path.join(dir, name);
+  const openssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+    '-subj', '/CN=asset-fetch e2e system CA', '-keyout', file('ca.key'), '-out', file('ca.pem'),
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-subj', '/CN=127.0.0.1', '-keyout', file('server.key'), '-out', file('server.csr'));
+  fs.writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+  openssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial',
+    '-days', '2', '-extfile', file('server.ext'), '-out', file('server.pem'));
+  return { dir, caFile: file('ca.pem') };
+}
+
+/** Runs `fn` with these variables in process.env (code-server takes its environment from it), then restores them. */
+async function withEnvironment(vars, fn) {
+  const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
 

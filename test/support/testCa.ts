@@ -1,12 +1,15 @@
 // A certificate authority made by the test with openssl (no certificate files from outside), and
-// an https server on 127.0.0.1 whose certificate that CA signed: trusted only by a client that is
-// given the CA.
+// servers on 127.0.0.1 whose certificate that CA signed: trusted only by a client that is given the
+// CA. One speaks HTTP/1.1 over TLS, the others only HTTP/2.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http2 from 'node:http2';
 import https from 'node:https';
+import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 
 export interface TestCa {
   /** The CA certificate's PEM file. */
@@ -64,6 +67,61 @@ export async function startCaSignedServer(ca: TestCa, body: Buffer): Promise<CaS
     },
     close: () => {
       server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface Http2OnlyServer {
+  url(pathname: string): string;
+  /** TCP connections accepted: one per attempt, as a refused handshake sends no request. */
+  connections: number;
+  /** Requests that reached the HTTP/2 handler (an HTTP/1.1 client never gets that far). */
+  requests: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A server that speaks only HTTP/2, signed by `ca`.
+ * - 'alpn': node:http2 createSecureServer with allowHTTP1 false, which refuses a client offering
+ *   only http/1.1 in ALPN with the TLS alert "no application protocol" (as Go's and other HTTP/2-only
+ *   servers do);
+ * - 'frames': a TLS server without ALPN that sends HTTP/2 SETTINGS and GOAWAY frames to whoever
+ *   connects, as a server that ignores ALPN and speaks HTTP/2 regardless would.
+ */
+export async function startHttp2OnlyServer(ca: TestCa, kind: 'alpn' | 'frames' = 'alpn'): Promise<Http2OnlyServer> {
+  const state = { connections: 0, requests: 0 };
+  const sockets = new Set<net.Socket>();
+  const server: net.Server =
+    kind === 'alpn'
+      ? http2.createSecureServer({ key: ca.serverKey, cert: ca.serverCert, allowHTTP1: false }, (_req, res) => {
+          state.requests++;
+          res.end('only over HTTP/2');
+        })
+      : tls.createServer({ key: ca.serverKey, cert: ca.serverCert }, (socket) => {
+          socket.on('error', () => undefined);
+          // SETTINGS (MAX_CONCURRENT_STREAMS 100), then GOAWAY (PROTOCOL_ERROR) for the HTTP/1.1 request.
+          socket.write(Buffer.from([0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 100]));
+          socket.once('data', () => socket.end(Buffer.from([0, 0, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])));
+        });
+  server.on('connection', (socket: net.Socket) => {
+    state.connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (pathname) => `https://127.0.0.1:${port}${pathname}`,
+    get connections() {
+      return state.connections;
+    },
+    get requests() {
+      return state.requests;
+    },
+    close: () => {
+      for (const socket of sockets) socket.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
