@@ -4,11 +4,12 @@ import { parseArgs } from 'node:util';
 import { headerProblem, type DownloadOptions, type ListFormat, type OnExisting, type ProxySettings, type TlsSettings } from '../core';
 import { parseProxyUrl } from '../core/proxy';
 import { parseHostKey } from '../core/requestHeaders';
+import { nodeCaReader } from '../core/tlsProblems';
 
 /** The engine options the command line sets, under the engine's own names. */
 export type CliDownloadOptions = Pick<
   DownloadOptions,
-  'jobs' | 'perHost' | 'retries' | 'timeoutSeconds' | 'maxSize' | 'headers' | 'hostHeaders' | 'onExisting' | 'proxy' | 'tls'
+  'jobs' | 'perHost' | 'retries' | 'maxRetryWaitMs' | 'timeoutSeconds' | 'maxSize' | 'headers' | 'hostHeaders' | 'onExisting' | 'proxy' | 'tls'
 >;
 
 /** A positional argument: a URL to fetch, a list file, or "-" (the list on stdin). */
@@ -42,6 +43,8 @@ Options:
   --jobs <n>               concurrent downloads (default 8)
   --per-host <n>           connections per host (default: same as --jobs)
   --retries <n>            retries on network errors, 408, 429 and 5xx (default 5)
+  --max-retry-wait <s>     longest wait a server may ask for (429/503, Retry-After); a longer
+                           one fails its downloads, quoting the server (default 300)
   --timeout <seconds>      connect, response-header and body-idle timeout (default 30)
   --max-size <bytes>       fail items larger than this (suffixes K, M, G: 1024-based)
   --header "Name: value"   extra request header for the list's own origins (repeatable)
@@ -54,6 +57,7 @@ Options:
                            example.com (and subdomains), host:port, 10.0.0.0/8, or * for all;
                            localhost is proxied unless listed
   --cacert <file>          also trust the CA certificate(s) in this PEM file (repeatable)
+  --ca-native              also trust the operating system's certificate store (Node 22.15+)
   --insecure               do not check TLS certificates at all (unsafe)
   --on-existing <policy>   skip (default), overwrite or rename when the file exists
   --format <format>        auto (default), list (one URL per line) or text (extract links)
@@ -76,12 +80,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'per-host': { type: 'string' },
         retries: { type: 'string', default: '5' },
         timeout: { type: 'string', default: '30' },
+        'max-retry-wait': { type: 'string', default: '300' },
         'max-size': { type: 'string' },
         header: { type: 'string', multiple: true, default: [] },
         'host-header': { type: 'string', multiple: true, default: [] },
         proxy: { type: 'string' },
         cacert: { type: 'string', multiple: true, default: [] },
         insecure: { type: 'boolean', default: false },
+        'ca-native': { type: 'boolean', default: false },
         'no-proxy': { type: 'string', multiple: true, default: [] },
         'on-existing': { type: 'string', default: 'skip' },
         format: { type: 'string', default: 'auto' },
@@ -104,13 +110,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
       perHost: values['per-host'] === undefined ? jobs : positiveInt('--per-host', values['per-host']),
       retries: nonNegativeInt('--retries', values.retries),
       timeoutSeconds: positiveNumber('--timeout', values.timeout),
+      maxRetryWaitMs: Math.round(positiveNumber('--max-retry-wait', values['max-retry-wait']) * 1000),
       maxSize: values['max-size'] === undefined ? undefined : byteSize(values['max-size']),
       headers: parseHeaders(values.header),
       onExisting: onExisting(values['on-existing']),
       // Absent unless given: no proxy settings means the environment decides.
       ...hostHeaders(values['host-header']),
       ...proxy(values.proxy, values['no-proxy']),
-      ...trust(values.cacert, values.insecure),
+      ...trust(values.cacert, values.insecure, values['ca-native']),
     },
     json: values.json,
     help: values.help,
@@ -205,8 +212,11 @@ function proxy(url: string | undefined, noProxy: string[]): { proxy?: ProxySetti
 }
 
 /** --cacert files are read here, so that a wrong path is one usage error, not a failure per item. */
-function trust(files: string[], insecure: boolean): { tls?: TlsSettings } {
-  if (files.length === 0 && !insecure) return {};
+function trust(files: string[], insecure: boolean, native: boolean): { tls?: TlsSettings } {
+  if (files.length === 0 && !insecure && !native) return {};
+  if (native && !insecure && !nodeCaReader()) {
+    throw new UsageError(`--ca-native: this Node (${process.version}) cannot read the OS certificate store (Node 22.15 or newer can); give the CA with --cacert FILE or NODE_EXTRA_CA_CERTS`);
+  }
   const ca = files.map((file) => {
     let text: string;
     try {
@@ -217,7 +227,7 @@ function trust(files: string[], insecure: boolean): { tls?: TlsSettings } {
     if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--cacert ${file}: not a PEM certificate file (no "-----BEGIN CERTIFICATE-----")`);
     return text;
   });
-  return { tls: insecure ? { insecure } : { ca } };
+  return { tls: insecure ? { insecure } : { ca, ...(native && { system: true }) } };
 }
 
 function onExisting(value: string): OnExisting {

@@ -1,15 +1,17 @@
 // A batch owns its items and their state: it schedules them (global and per-host limits),
 // reports coalesced progress, and takes cancel and retry requests.
 import type { Dispatcher } from 'undici';
-import { downloadItem, type DownloadContext } from './download';
+import { downloadStep, type DownloadContext } from './download';
 import { TargetFolder } from './folders';
 import { createDispatcher } from './http';
+import { systemStoreProblem } from './tlsProblems';
+import { HostPoliteness } from './hostPoliteness';
 import { Item } from './item';
 import { NameAllocator } from './nameAllocator';
 import { entrySource } from './listParser';
 import { entryRelativePath } from './naming';
 import { ProgressReporter } from './progress';
-import { Scheduler } from './scheduler';
+import { Scheduler, type RunResult } from './scheduler';
 import { DEFAULT_OPTIONS, FINISHED_STATES, type BatchStats, type BatchUpdate, type DownloadOptions, type ItemSnapshot, type ItemState, type ListEntry, type LogLevel } from './types';
 
 export interface BatchResult {
@@ -24,6 +26,7 @@ export class Batch {
   private readonly reporter: ProgressReporter;
   private readonly names = new NameAllocator();
   private readonly scheduler: Scheduler<Item>;
+  private readonly hosts: HostPoliteness;
   /** Set by cancel(); items that would start afterwards are cancelled instead. Reset by retry(). */
   private cancelled = false;
   private dispatcher: Dispatcher | undefined;
@@ -34,6 +37,9 @@ export class Batch {
     this.options = { ...DEFAULT_OPTIONS, ...options };
     this.reporter = new ProgressReporter(this.options.progressIntervalMs);
     this.scheduler = new Scheduler(this.options.jobs, this.options.perHost, (item) => this.runItem(item));
+    this.hosts = new HostPoliteness(this.scheduler, this.options, (waits) => this.reporter.hostWaitsChanged(waits), (message) =>
+      this.reporter.log({ level: 'warn', message }),
+    );
     this.items = entries.map((entry, index) => new Item(index, entry));
     // Names are reserved in list order, so "report (1).pdf" is always the second one listed.
     for (const item of this.items) {
@@ -86,11 +92,16 @@ export class Batch {
   cancel(): void {
     this.cancelled = true;
     for (const item of this.items) if (!FINISHED_STATES.has(item.state)) item.cancel();
+    // Nothing will be requested any more: items waiting for a host or a retry finish now.
+    this.scheduler.drain();
+    this.hosts.clear();
   }
 
   cancelItem(id: number): void {
     const item = this.items[id];
-    if (item && !FINISHED_STATES.has(item.state)) item.cancel();
+    if (!item || FINISHED_STATES.has(item.state)) return;
+    item.cancel();
+    this.scheduler.expedite(item);
   }
 
   /** Queues failed or cancelled items again (all of them when `ids` is omitted); resumes `.part` files. */
@@ -101,6 +112,11 @@ export class Batch {
     for (const item of again) {
       item.reset();
       item.error = undefined;
+      item.errorCode = undefined;
+      item.attempts = 0;
+      item.mirror = 0;
+      item.mirrorFailures = undefined;
+      item.partTouched = false;
       this.setState(item, 'queued');
     }
     return this.run(signal);
@@ -117,6 +133,7 @@ export class Batch {
 
   private async settled(): Promise<void> {
     await this.scheduler.idle();
+    this.hosts.clear();
     this.reporter.flush(true);
   }
 
@@ -124,27 +141,35 @@ export class Batch {
     for (const item of items) this.scheduler.add(item, item.host);
   }
 
-  private async runItem(item: Item): Promise<void> {
+  private async runItem(item: Item): Promise<RunResult> {
     if (this.cancelled) item.cancel();
     try {
       this.context ??= this.createContext();
-      await downloadItem(item, await this.context);
+      return await downloadStep(item, await this.context);
     } catch (err) {
       // Setting up the target folder failed: every item reports it.
       item.error = (err as Error).message;
+      item.errorCode = 'FILE_SYSTEM';
       this.setState(item, 'failed');
+      return undefined;
     }
   }
 
   private createContext(): Promise<DownloadContext> {
     this.target ??= TargetFolder.create(this.options.targetDir);
-    this.dispatcher ??= createDispatcher(this.options);
+    if (!this.dispatcher) {
+      this.dispatcher = createDispatcher(this.options);
+      // Once per batch: the OS certificate store was asked for and this Node cannot read it.
+      const trustProblem = systemStoreProblem(this.options.tls);
+      if (trustProblem) this.reporter.log({ level: 'warn', message: trustProblem });
+    }
     const dispatcher = this.dispatcher;
     return this.target.then((target) => ({
       dispatcher,
       options: this.options,
       target,
       names: this.names,
+      hosts: this.hosts,
       setState: (item, state) => this.setState(item, state),
       setBytes: (item, bytes, total) => {
         this.reporter.bytesChanged(item, bytes - item.bytes, (total ?? 0) - (item.total ?? 0));
@@ -163,6 +188,7 @@ export class Batch {
     const { entry } = item;
     if (!entry.url) {
       item.error = entry.error;
+      item.errorCode = 'LIST_LINE';
       this.setState(item, 'failed');
       this.log('error', item, `failed ${entrySource(entry)}: ${entry.error}`);
       return;
@@ -170,6 +196,7 @@ export class Batch {
     const relative = entryRelativePath(entry, entry.url);
     if (typeof relative !== 'string') {
       item.error = `line ${entry.line}: ${relative.error}`;
+      item.errorCode = 'LIST_LINE';
       this.setState(item, 'failed');
       this.log('error', item, `failed ${entrySource(entry)}: ${relative.error}`);
       return;

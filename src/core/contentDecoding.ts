@@ -32,7 +32,7 @@ export function encodingPlan(encoding: string | undefined, contentType: string |
   if (!coding || coding === 'identity') return 'none';
   if (ARCHIVE_NAME.test(fileName) || ARCHIVE_TYPE.test(contentType ?? '')) return 'none';
   if (DECODERS[coding]) return 'decode';
-  return new DownloadError(`the server compressed the body with "${coding}" although Asset Fetch asked for none, and cannot decode it`, false);
+  return new DownloadError(`the server compressed the body with "${coding}" although Asset Fetch asked for none, and cannot decode it`, false, 'PROTOCOL');
 }
 
 /** The body of `source` decoded with `encoding` (one of gzip, x-gzip, deflate, br). */
@@ -48,7 +48,7 @@ export function decodedBody(source: BodySource, encoding: string): BodySource {
         if (failed) return;
         failed = true;
         source.abort(err);
-        consumer.onError(new DownloadError(`the ${coding}-compressed body is corrupt: ${err.message}`, true));
+        consumer.onError(new DownloadError(`the ${coding}-compressed body is corrupt: ${err.message}`, true, 'PROTOCOL'));
       });
       // The decoder's buffer full: hold the connection until it drains.
       decoder.on('drain', () => source.resume());

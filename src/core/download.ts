@@ -5,7 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { decodedBody, encodingPlan } from './contentDecoding';
 import { CancelledError, DownloadError, toDownloadError } from './errors';
-import { formatBytes } from './format';
+import { formatBytes, formatDuration } from './format';
 import { getFollowingRedirects, type Response } from './http';
 import type { Item } from './item';
 import type { NameAllocator } from './nameAllocator';
@@ -13,7 +13,9 @@ import { redactUrl } from './urlCheck';
 import { entryRelativePath, nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
 import { metaPathOf, PartFile, readResumeState, removePartFiles, writeResumeRecord, type ResumeRecord, type ResumeState } from './partFile';
 import { requestHeaders } from './requestHeaders';
-import { isRetryableStatus, parseRetryAfter, retryDelayMs, sleep } from './retry';
+import { HostPoliteness, RATE_LIMIT_STATUSES } from './hostPoliteness';
+import { isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry';
+import type { RunResult } from './scheduler';
 import type { TargetFolder } from './folders';
 import type { DownloadOptions, ItemState, LogLevel } from './types';
 
@@ -25,6 +27,7 @@ export interface DownloadContext {
   options: DownloadOptions;
   target: TargetFolder;
   names: NameAllocator;
+  hosts: HostPoliteness;
   setState(item: Item, state: ItemState): void;
   /** Sets what the item has and expects; the batch totals follow. */
   setBytes(item: Item, bytes: number, total: number | undefined): void;
@@ -33,68 +36,96 @@ export interface DownloadContext {
   log(level: LogLevel, item: Item, message: string): void;
 }
 
-/** Runs an item to a finished state. Never throws: failures end up in item.error. */
-export async function downloadItem(item: Item, ctx: DownloadContext): Promise<void> {
-  // Only a `.part` this run has written to is this run's to keep or remove.
-  const touched = { part: false };
+/**
+ * Makes one attempt at an item. Returns undefined when the item is finished (failures end up in
+ * item.error), or when and on which host to try it again: the caller waits, not holding a slot.
+ * Never throws.
+ */
+export async function downloadStep(item: Item, ctx: DownloadContext): Promise<RunResult> {
   try {
     if (item.cancelled) throw new CancelledError();
-    if (await handleExistingFile(item, ctx)) return;
-    const sources = [item.url, ...(item.entry.mirrors ?? [])];
-    const failures: string[] = [];
-    for (let mirror = 0; mirror < sources.length; mirror++) {
-      item.mirror = mirror;
-      try {
-        return await downloadWithRetries(item, ctx, touched);
-      } catch (err) {
-        const error = toDownloadError(err);
-        if (error instanceof CancelledError || sources.length === 1) throw error;
-        failures.push(`${redactUrl(sources[mirror])}: ${error.message}`);
-        if (mirror + 1 < sources.length) {
-          ctx.log('warn', item, `mirror ${mirror + 2} of ${sources.length} next: ${redactUrl(sources[mirror])}: ${error.message}`);
-          // A partial file from another server is not continued.
-          item.resume = undefined;
-        }
-      }
-    }
-    throw new DownloadError(`all ${sources.length} mirrors failed: ${failures.join('; ')}`, false);
+    if (item.attempts === 0 && item.mirror === 0 && (await handleExistingFile(item, ctx))) return undefined;
+    const retryAt = await attemptWithRetryPlan(item, ctx);
+    return retryAt === undefined ? undefined : { retryAt, host: item.host };
   } catch (err) {
     const error = toDownloadError(err);
-    if (touched.part) await leavePartFile(item, ctx);
-    item.error = error.message;
-    ctx.setState(item, error instanceof CancelledError ? 'cancelled' : 'failed');
-    if (!(error instanceof CancelledError)) ctx.log('error', item, `failed ${item.displayUrl}: ${error.message}`);
+    const sources = 1 + (item.entry.mirrors?.length ?? 0);
+    if (!(error instanceof CancelledError) && sources > 1) {
+      (item.mirrorFailures ??= []).push(`${redactUrl(item.requestUrl)}: ${error.message}`);
+      if (item.mirror + 1 < sources) {
+        ctx.log('warn', item, `mirror ${item.mirror + 2} of ${sources} next: ${redactUrl(item.requestUrl)}: ${error.message}`);
+        item.mirror++;
+        item.attempts = 0;
+        // A partial file from another server is not continued.
+        item.resume = undefined;
+        return { retryAt: 0, host: item.host };
+      }
+      return fail(item, ctx, error.final(`all ${sources} mirrors failed: ${item.mirrorFailures.join('; ')}`));
+    }
+    return fail(item, ctx, error);
   }
 }
 
-/** Attempts the item's current source until it succeeds or its retries are spent (then throws). */
-async function downloadWithRetries(item: Item, ctx: DownloadContext, touched: { part: boolean }): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    touched.part = true;
-    item.attempts = attempt;
-    ctx.setState(item, 'active');
-    let received = 0;
-    try {
-      const outcome = await attemptOnce(item, ctx, (n) => (received += n));
-      ctx.setState(item, outcome);
-      const where = item.finalRelativePath ?? item.relativePath;
-      const from = redactUrl(item.requestUrl);
-      ctx.log('info', item, outcome === 'ok' ? `ok ${from} → ${where} (${formatBytes(item.bytes)})` : `skipped ${from}: ${where} already exists`);
-      return;
-    } catch (err) {
-      const error = toDownloadError(err, received);
-      if (error instanceof CancelledError) throw error;
-      const retriesLeft = ctx.options.retries - (attempt - 1);
-      if (!error.retryable || retriesLeft <= 0) {
-        const suffix = attempt > 1 ? `, retried ${attempt - 1} time${attempt === 2 ? '' : 's'}` : '';
-        throw new DownloadError(`${error.message}${suffix}`, false);
-      }
-      const delay = retryDelayMs(attempt, ctx.options.retryBaseDelayMs, ctx.options.retryMaxDelayMs, error.retryAfterMs);
-      ctx.log('warn', item, `retry ${attempt}/${ctx.options.retries} in ${(delay / 1000).toFixed(1)}s: ${redactUrl(item.requestUrl)}: ${error.message}`);
-      ctx.setState(item, 'retrying');
-      await sleep(delay, item);
+async function fail(item: Item, ctx: DownloadContext, error: DownloadError | CancelledError): Promise<undefined> {
+  if (item.partTouched) await leavePartFile(item, ctx);
+  item.error = error.message;
+  item.errorCode = error instanceof DownloadError ? error.code : undefined;
+  ctx.setState(item, error instanceof CancelledError ? 'cancelled' : 'failed');
+  if (!(error instanceof CancelledError)) ctx.log('error', item, `failed ${item.displayUrl}: ${error.message}`);
+  return undefined;
+}
+
+/**
+ * One attempt at the current source. Returns undefined when it succeeded, or when to try again;
+ * throws when this source is done with (not retryable, retries spent, or the wait too long).
+ */
+async function attemptWithRetryPlan(item: Item, ctx: DownloadContext): Promise<number | undefined> {
+  const host = item.host;
+  const refusal = ctx.hosts.refusal(host);
+  if (refusal) throw refusal;
+  ctx.hosts.starting(host);
+  const attempt = ++item.attempts;
+  item.partTouched = true;
+  item.retryAt = undefined;
+  ctx.setState(item, 'active');
+  let received = 0;
+  try {
+    const outcome = await attemptOnce(item, ctx, (n) => (received += n));
+    ctx.setState(item, outcome);
+    const where = item.finalRelativePath ?? item.relativePath;
+    const from = redactUrl(item.requestUrl);
+    ctx.log('info', item, outcome === 'ok' ? `ok ${from} → ${where} (${formatBytes(item.bytes)})` : `skipped ${from}: ${where} already exists`);
+    return undefined;
+  } catch (err) {
+    const error = toDownloadError(err, received);
+    if (error instanceof CancelledError) throw error;
+    const retriesLeft = ctx.options.retries - (attempt - 1);
+    const retried = attempt > 1 ? `, retried ${attempt - 1} time${attempt === 2 ? '' : 's'}` : '';
+    const status = error.http?.status;
+    if (status !== undefined && RATE_LIMIT_STATUSES.has(status)) {
+      // The whole host waits, even when this item has no retry left.
+      const until = ctx.hosts.limited(host, error);
+      if (until instanceof DownloadError) throw until;
+      if (retriesLeft > 0) return waitForRetry(item, ctx, until, attempt, error);
     }
+    if (!error.retryable || retriesLeft <= 0) {
+      throw new DownloadError(`${error.message}${retried}`, false, status === 429 ? 'RATE_LIMITED' : error.code, error.http);
+    }
+    const asked = error.http?.retryAfterMs;
+    if (asked !== undefined && asked > ctx.options.maxRetryWaitMs) {
+      throw error.final(`${error.message}: the server asked to wait ${formatDuration(asked / 1000)} (Retry-After: ${error.http!.retryAfter}), longer than the ${formatDuration(ctx.options.maxRetryWaitMs / 1000)} limit (--max-retry-wait, assetFetch.maxRetryWaitSeconds)`);
+    }
+    const delay = asked ?? retryDelayMs(attempt, ctx.options.retryBaseDelayMs, ctx.options.retryMaxDelayMs);
+    return waitForRetry(item, ctx, Date.now() + delay, attempt, error);
   }
+}
+
+function waitForRetry(item: Item, ctx: DownloadContext, at: number, attempt: number, error: DownloadError): number {
+  const seconds = Math.max(0, (at - Date.now()) / 1000);
+  ctx.log('warn', item, `retry ${attempt}/${ctx.options.retries} in ${seconds.toFixed(1)}s: ${redactUrl(item.requestUrl)}: ${error.message}`);
+  item.retryAt = at;
+  ctx.setState(item, 'retrying');
+  return at;
 }
 
 /** Applies the on-existing policy. Returns true when the item is finished (skipped). */
@@ -179,12 +210,17 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
     }
     item.resume = undefined;
     await removePart();
-    throw new DownloadError('server refused to resume (HTTP 416); starting over', true);
+    throw new DownloadError('server refused to resume (HTTP 416); starting over', true, 'HTTP_STATUS');
   }
+  if (!RATE_LIMIT_STATUSES.has(statusCode)) ctx.hosts.answered(item.host);
   if (statusCode < 200 || statusCode >= 300) {
     await exchange.discard();
-    const retryAfter = parseRetryAfter(headers['retry-after']);
-    throw new DownloadError(`HTTP ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`.trim(), isRetryableStatus(statusCode), retryAfter);
+    const retryAfter = headerValue(headers, 'retry-after');
+    throw new DownloadError(`HTTP ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`.trim(), isRetryableStatus(statusCode), 'HTTP_STATUS', {
+      status: statusCode,
+      retryAfter,
+      retryAfterMs: parseRetryAfter(retryAfter),
+    });
   }
 
   const offset = statusCode === 206 && resume ? rangeStart(response, resume) : 0;
@@ -195,7 +231,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
     await exchange.discard();
     item.resume = undefined;
     await removePart();
-    throw new DownloadError(`file is ${formatBytes(total)}, over the size limit of ${formatBytes(maxSize)}`, false);
+    throw new DownloadError(`file is ${formatBytes(total)}, over the size limit of ${formatBytes(maxSize)}`, false, 'SIZE_LIMIT');
   }
   if ((await chooseFinalName(item, ctx, response)) === 'skipped') {
     await exchange.discard();
@@ -210,7 +246,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
     await exchange.discard();
     item.resume = undefined;
     await removePart();
-    throw encoding instanceof DownloadError ? encoding : new DownloadError('the server compressed a resumed range; starting over', true);
+    throw encoding instanceof DownloadError ? encoding : new DownloadError('the server compressed a resumed range; starting over', true, 'PROTOCOL');
   }
   const body = encoding === 'decode' ? decodedBody(exchange, headerValue(headers, 'content-encoding')!) : exchange;
 
@@ -235,7 +271,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
       ctx.addBytes(item, chunk.length);
       onReceived(chunk.length);
       if (maxSize !== undefined && item.bytes > maxSize) {
-        throw new DownloadError(`download exceeded the size limit of ${formatBytes(maxSize)}`, false);
+        throw new DownloadError(`download exceeded the size limit of ${formatBytes(maxSize)}`, false, 'SIZE_LIMIT');
       }
       hash?.update(chunk);
     });
@@ -252,7 +288,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
   }
   item.resume = resumable(record, item.bytes);
   if (total !== undefined && item.bytes !== total) {
-    throw new DownloadError(`body ended after ${formatBytes(item.bytes)} of ${formatBytes(total)}`, true);
+    throw new DownloadError(`body ended after ${formatBytes(item.bytes)} of ${formatBytes(total)}`, true, 'NETWORK');
   }
   part.close();
   await finish(item, ctx, part.path, item.bytes, hash);
@@ -272,7 +308,7 @@ async function finish(item: Item, ctx: DownloadContext, partPath: string, size: 
     if (actual !== checksum.hex) {
       item.resume = undefined;
       await removePartFiles(partPath);
-      throw new DownloadError(`checksum mismatch: expected ${checksum.algorithm} ${checksum.hex}, got ${actual}`, false);
+      throw new DownloadError(`checksum mismatch: expected ${checksum.algorithm} ${checksum.hex}, got ${actual}`, false, 'CHECKSUM_MISMATCH');
     }
   }
   ctx.setBytes(item, size, size);
@@ -289,7 +325,7 @@ async function finish(item: Item, ctx: DownloadContext, partPath: string, size: 
 function rangeStart(response: Response, resume: ResumeState): number {
   const match = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(headerValue(response.headers, 'content-range') ?? '');
   if (!match || Number(match[1]) !== resume.size) {
-    throw new DownloadError(`server sent the wrong range (${headerValue(response.headers, 'content-range') ?? 'no Content-Range'})`, true);
+    throw new DownloadError(`server sent the wrong range (${headerValue(response.headers, 'content-range') ?? 'no Content-Range'})`, true, 'PROTOCOL');
   }
   return resume.size;
 }

@@ -1,15 +1,32 @@
-// Errors are values with messages a user understands; `retryable` drives the retry loop.
+// Errors are values: a message a user understands, a stable code front ends may act on, and
+// `retryable`, which drives the retry loop.
 import { formatBytes } from './format';
+import { http2OnlyProblem } from './tlsProblems';
+import type { ErrorCode } from './types';
+
+export interface HttpStatusDetails {
+  status: number;
+  /** What the server asked us to wait (Retry-After), in ms. */
+  retryAfterMs?: number;
+  /** The Retry-After header as sent, to quote it. */
+  retryAfter?: string;
+}
 
 export class DownloadError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
-    /** Seconds the server asked us to wait (Retry-After). */
-    readonly retryAfterMs?: number,
+    readonly code: ErrorCode,
+    /** Set for error statuses from the server. */
+    readonly http?: HttpStatusDetails,
   ) {
     super(message);
     this.name = 'DownloadError';
+  }
+
+  /** Same error with another message (a suffix, a prefix), no longer retryable. */
+  final(message: string): DownloadError {
+    return new DownloadError(message, false, this.code, this.http);
   }
 }
 
@@ -70,22 +87,26 @@ export function toDownloadError(err: unknown, received = 0): DownloadError | Can
   const code = e?.code ?? e?.cause?.code;
   const after = received > 0 ? ` after ${formatBytes(received)}` : '';
   if (code && CERTIFICATE_PROBLEMS[code]) {
-    return new DownloadError(`the server's TLS certificate is refused: ${CERTIFICATE_PROBLEMS[code]} (${code}); ${TRUST_HINT}`, false);
+    return new DownloadError(`the server's TLS certificate is refused: ${CERTIFICATE_PROBLEMS[code]} (${code}); ${TRUST_HINT}`, false, 'TLS_CERT');
   }
+  const http2Only = http2OnlyProblem(err);
+  if (http2Only) return new DownloadError(http2Only, false, 'PROTOCOL');
   if (code && NETWORK_MESSAGES[code]) {
-    return new DownloadError(`${NETWORK_MESSAGES[code]}${after}`, !NOT_RETRYABLE.has(code));
+    return new DownloadError(`${NETWORK_MESSAGES[code]}${after}`, !NOT_RETRYABLE.has(code), TIMEOUT_CODES.has(code) ? 'TIMEOUT' : 'NETWORK');
   }
   if (e?.name === 'HTTPParserError' && /EOF/i.test(e.message ?? '')) {
-    return new DownloadError(`connection closed before the body was complete${after}`, true);
+    return new DownloadError(`connection closed before the body was complete${after}`, true, 'NETWORK');
   }
   if (code?.startsWith('HPE_') || e?.name === 'HTTPParserError') {
-    return new DownloadError(`malformed HTTP response (${code ?? e.message})${after}`, true);
+    return new DownloadError(`malformed HTTP response (${code ?? e.message})${after}`, true, 'PROTOCOL');
   }
   if (code && /^E[A-Z]+$/.test(code) && isFileSystemCode(code)) {
-    return new DownloadError(`file error: ${e.message ?? code}`, false);
+    return new DownloadError(`file error: ${e.message ?? code}`, false, 'FILE_SYSTEM');
   }
-  return new DownloadError(`${e?.message ?? String(err)}${after}`, Boolean(code));
+  return new DownloadError(`${e?.message ?? String(err)}${after}`, Boolean(code), code ? 'NETWORK' : 'UNKNOWN');
 }
+
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 function isFileSystemCode(code: string): boolean {
   return ['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ENAMETOOLONG', 'EMFILE', 'EDQUOT'].includes(code);

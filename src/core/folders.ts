@@ -66,7 +66,7 @@ export class TargetFolder {
     const real = await fs.promises.realpath(dir);
     const rel = path.relative(this.root, real);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      throw new DownloadError(`folder ${path.relative(this.root, dir)} resolves outside the target folder (symlink?)`, false);
+      throw new DownloadError(`folder ${path.relative(this.root, dir)} resolves outside the target folder (symlink?)`, false, 'FILE_SYSTEM');
     }
   }
 }

@@ -1,5 +1,5 @@
 // The engine's own record of one download. Only the engine mutates it; front ends get snapshots.
-import type { ItemSnapshot, ItemState, ListEntry } from './types';
+import type { ErrorCode, ItemSnapshot, ItemState, ListEntry } from './types';
 import { Cancellation } from './cancellation';
 import type { ResumeState } from './partFile';
 import { entrySource, redactUrl } from './listParser';
@@ -13,8 +13,16 @@ export class Item extends Cancellation {
   finalRelativePath: string | undefined;
   bytes = 0;
   total: number | undefined;
+  /** Attempts at the current source. */
   attempts = 0;
   error: string | undefined;
+  errorCode: ErrorCode | undefined;
+  /** While retrying: when the next attempt may start. */
+  retryAt: number | undefined;
+  /** What went wrong with each source given up on, for the final message. */
+  mirrorFailures: string[] | undefined;
+  /** Whether this run wrote to the `.part`, so it is this run's to keep or remove. */
+  partTouched = false;
   /** Validators and size of the `.part` kept between attempts of this run. */
   resume: ResumeState | undefined;
   /** Which source is being tried: 0 the listed URL, n the entry's n-th mirror. */
@@ -44,8 +52,9 @@ export class Item extends Cancellation {
     return redactUrl(this.url);
   }
 
+  /** host[:port] of the source being tried. */
   get host(): string {
-    return this.entry.url ? new URL(this.entry.url).host : '';
+    return this.entry.url ? new URL(this.requestUrl).host : '';
   }
 
   /** `speed` is the reporter's estimate; it is not kept on 100,000 items. */
@@ -61,6 +70,8 @@ export class Item extends Cancellation {
       speed,
       attempts: this.attempts,
       error: this.error,
+      errorCode: this.errorCode,
+      retryAt: this.state === 'retrying' ? this.retryAt : undefined,
     };
   }
 }

@@ -1,7 +1,7 @@
 // Coalesces item changes into at most one BatchUpdate per interval, so a 10,000-item batch
 // sends a handful of updates a second, each holding only what changed.
 import type { Item } from './item';
-import type { BatchStats, BatchUpdate, ItemState, LogEntry } from './types';
+import type { BatchStats, BatchUpdate, HostWait, ItemState, LogEntry } from './types';
 
 type Listener = (update: BatchUpdate) => void;
 
@@ -13,6 +13,8 @@ export class ProgressReporter {
   /** Speed estimates of running items only, so finished ones cost nothing. */
   private readonly speeds = new Map<Item, { bytes: number; speed: number }>();
   private logs: LogEntry[] = [];
+  /** Host waits to send with the next update, when they changed. */
+  private hostWaits: HostWait[] | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<Listener>();
   private readonly counts: Record<ItemState, number> = { queued: 0, active: 0, retrying: 0, ok: 0, skipped: 0, failed: 0, cancelled: 0 };
@@ -53,6 +55,11 @@ export class ProgressReporter {
     this.markDirty(item);
   }
 
+  hostWaitsChanged(waits: HostWait[]): void {
+    this.hostWaits = waits;
+    this.schedule();
+  }
+
   log(entry: LogEntry): void {
     this.logs.push(entry);
     this.schedule();
@@ -63,7 +70,8 @@ export class ProgressReporter {
     return {
       total: c.queued + c.active + c.retrying + c.ok + c.skipped + c.failed + c.cancelled,
       queued: c.queued,
-      active: c.active + c.retrying,
+      active: c.active,
+      retrying: c.retrying,
       ok: c.ok,
       skipped: c.skipped,
       failed: c.failed,
@@ -81,13 +89,16 @@ export class ProgressReporter {
     this.timer = undefined;
     const now = Date.now();
     const seconds = Math.max((now - this.lastFlushAt) / 1000, 0.001);
-    this.speed = smooth(this.speed, (this.bytes - this.bytesAtLastFlush) / seconds);
+    // Nothing downloading (all waiting for retries, say): the speed is zero, not the last estimate.
+    this.speed = this.counts.active === 0 ? 0 : smooth(this.speed, (this.bytes - this.bytesAtLastFlush) / seconds);
     this.lastFlushAt = now;
     this.bytesAtLastFlush = this.bytes;
     const changed = Array.from(this.dirty, (item) => item.snapshot(this.itemSpeed(item, seconds)));
     const update: BatchUpdate = { stats: this.stats(), changed, logs: this.logs, done };
+    if (this.hostWaits) update.hostWaits = this.hostWaits;
     this.dirty.clear();
     this.logs = [];
+    this.hostWaits = undefined;
     for (const listener of this.listeners) listener(update);
   }
 

@@ -100,7 +100,7 @@ export function parseHostKey(key: string): { host: string; port?: number } {
   }
   const port = match?.[2] === undefined ? undefined : Number(match[2]);
   if (!host || (port !== undefined && (port < 1 || port > 65535))) {
-    throw new DownloadError(`host header key "${key}" is not a host name; write it as "cdn.example.com" or "cdn.example.com:8443"`, false);
+    throw new DownloadError(`host header key "${key}" is not a host name; write it as "cdn.example.com" or "cdn.example.com:8443"`, false, 'LIST_LINE');
   }
   return { host, port };
 }

@@ -1,6 +1,5 @@
-// When to retry and how long to wait: exponential backoff with full jitter, Retry-After first.
-import type { Cancellable } from './cancellation';
-import { CancelledError } from './errors';
+// When to retry and how long to wait: exponential backoff with jitter; Retry-After read here,
+// honoured by the caller (see hostPoliteness.ts).
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -19,24 +18,9 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Delay before retry number `attempt` (1-based). */
-export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, retryAfterMs?: number, random = Math.random): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, maxMs);
+/** Backoff before retry number `attempt` (1-based), when the server did not say how long. */
+export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
   // Half fixed, half random: spreads retries of many items without ever waiting zero.
   return ceiling / 2 + random() * (ceiling / 2);
-}
-
-/** Waits `ms`, or rejects with CancelledError as soon as `cancellation` is cancelled. */
-export function sleep(ms: number, cancellation: Cancellable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      unsubscribe();
-      resolve();
-    }, ms);
-    const unsubscribe = cancellation.onCancel(() => {
-      clearTimeout(timer);
-      reject(new CancelledError());
-    });
-  });
 }

@@ -1,84 +1,256 @@
 // Decides which item runs next: at most `jobs` at once (p-limit), at most `perHost` per host,
-// hosts taken in turn so one slow host cannot starve the others. Items wait in plain per-host
-// arrays, not as 100,000 pending promises, so memory stays flat for long lists.
+// hosts taken in turn from the first item on, so one slow host cannot starve the others.
+// An item that must be tried again later gives its slot back and waits here, not in a sleeping
+// download; a host that asked us to slow down (429/503) is paused as a whole and, once its wait
+// is over, gets one request at a time until one is answered normally.
+// Items wait in plain per-host arrays, not as 100,000 pending promises, so memory stays flat.
 import pLimit, { type LimitFunction } from 'p-limit';
 
+/** What running an item once decided: finished, or to be tried again (on `host`) not before `retryAt`. */
+export type RunResult = { retryAt: number; host: string } | undefined;
+
 interface HostQueue<T> {
-  /** Started items are cleared to undefined so their closures can be collected. */
+  host: string;
+  /** Items never started, in list order; entries before `head` (or taken out early) are undefined. */
   items: (T | undefined)[];
   head: number;
+  /** Items to be tried again, each not before its time; served before `items`. */
+  retries: Array<{ item: T; at: number }>;
   active: number;
+  /** No item of this host starts before this time (ms since the epoch). */
+  pausedUntil: number;
+  /** After a pause: one request at a time until the host answers normally again. */
+  probing: boolean;
+  /** Whether it is in the rotation (has queued or retrying items). */
+  inRotation: boolean;
 }
 
 export class Scheduler<T> {
   private readonly limit: LimitFunction;
   private readonly hosts = new Map<string, HostQueue<T>>();
-  private hostOrder: HostQueue<T>[] = [];
+  /** Hosts with items to start, served in turn. */
+  private rotation: HostQueue<T>[] = [];
   private nextHost = 0;
+  /** Items started out of turn: cancelled ones, which finish at once. */
+  private urgent: T[] = [];
   private queued = 0;
+  private retrying = 0;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private pumpScheduled = false;
 
   constructor(
     private readonly jobs: number,
     private readonly perHost: number,
-    private readonly run: (item: T) => Promise<void>,
+    private readonly run: (item: T) => Promise<RunResult>,
+    private readonly now: () => number = Date.now,
   ) {
     this.limit = pLimit(jobs);
   }
 
+  /** Queues an item; items added in one go start together, hosts in turn. */
   add(item: T, host: string): void {
-    let queue = this.hosts.get(host);
-    if (!queue) {
-      queue = { items: [], head: 0, active: 0 };
-      this.hosts.set(host, queue);
-      this.hostOrder.push(queue);
-    }
+    const queue = this.hostQueue(host);
     queue.items.push(item);
     this.queued++;
-    this.pump();
+    this.enterRotation(queue);
+    this.schedulePump();
   }
 
-  /** Resolves once nothing is queued or running. */
+  /** No item of `host` starts before `until`; after it, one at a time until `answered(host)`. */
+  pause(host: string, until: number): void {
+    const queue = this.hostQueue(host);
+    queue.pausedUntil = Math.max(queue.pausedUntil, until);
+    queue.probing = true;
+  }
+
+  /** The host answered normally: it gets its full share of slots again. */
+  answered(host: string): void {
+    const queue = this.hosts.get(host);
+    if (!queue?.probing || queue.pausedUntil > this.now()) return;
+    queue.probing = false;
+    this.schedulePump();
+  }
+
+  /** Queued and retrying items of `host`. */
+  pendingOn(host: string): number {
+    const queue = this.hosts.get(host);
+    if (!queue) return 0;
+    let pending = queue.retries.length;
+    for (let i = queue.head; i < queue.items.length; i++) if (queue.items[i] !== undefined) pending++;
+    return pending;
+  }
+
+  /** Starts `item` now if it is waiting (queued or retrying), whatever the limits: it was cancelled. */
+  expedite(item: T): void {
+    for (const queue of this.hosts.values()) {
+      const retry = queue.retries.findIndex((r) => r.item === item);
+      if (retry >= 0) {
+        queue.retries.splice(retry, 1);
+        this.retrying--;
+        this.urgent.push(item);
+        this.schedulePump();
+        return;
+      }
+      const index = queue.items.indexOf(item, queue.head);
+      if (index >= 0) {
+        queue.items[index] = undefined;
+        this.queued--;
+        this.urgent.push(item);
+        this.schedulePump();
+        return;
+      }
+    }
+  }
+
+  /** Lifts every pause and wait: the batch is being cancelled, so nothing will be requested. */
+  drain(): void {
+    for (const queue of this.hosts.values()) {
+      queue.pausedUntil = 0;
+      queue.probing = false;
+      for (const retry of queue.retries) retry.at = 0;
+    }
+    this.schedulePump();
+  }
+
+  /** Resolves once nothing is queued, retrying or running. */
   idle(): Promise<void> {
-    if (this.queued === 0 && this.inFlight === 0) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private pump(): void {
-    while (this.inFlight < this.jobs && this.queued > 0) {
-      const queue = this.nextRunnableHost();
-      if (!queue) return;
-      const item = queue.items[queue.head] as T;
-      queue.items[queue.head++] = undefined;
-      if (queue.head === queue.items.length) {
-        queue.items = [];
-        queue.head = 0;
-      }
-      this.queued--;
-      this.inFlight++;
-      queue.active++;
-      void this.limit(() => this.run(item))
-        .catch(() => undefined) // run() reports its own failures; nothing may escape
-        .finally(() => {
-          queue.active--;
-          this.inFlight--;
-          this.pump();
-          if (this.queued === 0 && this.inFlight === 0) this.notifyIdle();
-        });
-    }
+  private isIdle(): boolean {
+    return this.queued === 0 && this.retrying === 0 && this.inFlight === 0 && this.urgent.length === 0;
   }
 
-  private nextRunnableHost(): HostQueue<T> | undefined {
-    for (let tried = 0; tried < this.hostOrder.length; tried++) {
-      const queue = this.hostOrder[this.nextHost];
-      this.nextHost = (this.nextHost + 1) % this.hostOrder.length;
-      if (queue.head < queue.items.length && queue.active < this.perHost) return queue;
+  private hostQueue(host: string): HostQueue<T> {
+    let queue = this.hosts.get(host);
+    if (!queue) {
+      queue = { host, items: [], head: 0, retries: [], active: 0, pausedUntil: 0, probing: false, inRotation: false };
+      this.hosts.set(host, queue);
+    }
+    return queue;
+  }
+
+  private enterRotation(queue: HostQueue<T>): void {
+    if (queue.inRotation) return;
+    queue.inRotation = true;
+    this.rotation.push(queue);
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.urgent.length > 0) this.start(this.urgent.shift()!, undefined);
+    const now = this.now();
+    while (this.inFlight < this.jobs) {
+      const next = this.takeNext(now);
+      if (!next) break;
+      this.start(next.item, next.queue);
+    }
+    this.armWakeTimer(now);
+    if (this.isIdle()) this.notifyIdle();
+  }
+
+  private start(item: T, queue: HostQueue<T> | undefined): void {
+    this.inFlight++;
+    if (queue) queue.active++;
+    void this.limit(() => this.run(item))
+      .catch((): RunResult => undefined) // run() reports its own failures; nothing may escape
+      .then((result) => {
+        if (queue) queue.active--;
+        this.inFlight--;
+        if (result) this.retryLater(item, result.host, result.retryAt);
+        this.schedulePump();
+      });
+  }
+
+  private retryLater(item: T, host: string, at: number): void {
+    const queue = this.hostQueue(host);
+    queue.retries.push({ item, at });
+    this.retrying++;
+    this.enterRotation(queue);
+  }
+
+  /** The next item to start, taking hosts in turn; drops hosts with nothing left from the rotation. */
+  private takeNext(now: number): { item: T; queue: HostQueue<T> } | undefined {
+    for (let tried = 0; tried < this.rotation.length; ) {
+      if (this.nextHost >= this.rotation.length) this.nextHost = 0;
+      const queue = this.rotation[this.nextHost];
+      if (!this.hasWork(queue)) {
+        queue.inRotation = false;
+        this.rotation.splice(this.nextHost, 1);
+        continue;
+      }
+      this.nextHost++;
+      tried++;
+      const item = this.takeFrom(queue, now);
+      if (item !== undefined) return { item, queue };
     }
     return undefined;
   }
 
+  private hasWork(queue: HostQueue<T>): boolean {
+    while (queue.head < queue.items.length && queue.items[queue.head] === undefined) queue.head++;
+    if (queue.head === queue.items.length && queue.head > 0) {
+      queue.items = [];
+      queue.head = 0;
+    }
+    return queue.retries.length > 0 || queue.head < queue.items.length;
+  }
+
+  private takeFrom(queue: HostQueue<T>, now: number): T | undefined {
+    if (queue.pausedUntil > now) return undefined;
+    if (queue.active >= (queue.probing ? 1 : this.perHost)) return undefined;
+    const due = queue.retries.findIndex((r) => r.at <= now);
+    if (due >= 0) {
+      this.retrying--;
+      return queue.retries.splice(due, 1)[0].item;
+    }
+    if (queue.head >= queue.items.length) return undefined;
+    const item = queue.items[queue.head] as T;
+    queue.items[queue.head++] = undefined;
+    this.queued--;
+    return item;
+  }
+
+  /** When free slots wait for a pause or a retry time, wakes up at the earliest such time. */
+  private armWakeTimer(now: number): void {
+    let earliest = Infinity;
+    if (this.inFlight < this.jobs) {
+      for (const queue of this.rotation) {
+        const retryAt = queue.retries.reduce((min, r) => Math.min(min, r.at), Infinity);
+        const ready = Math.min(retryAt, queue.head < queue.items.length ? now : Infinity);
+        if (ready === Infinity) continue;
+        earliest = Math.min(earliest, Math.max(ready, queue.pausedUntil));
+      }
+    }
+    if (earliest <= now) earliest = Infinity; // ready now but held by a per-host limit: a finishing item pumps
+    if (earliest === this.wakeAt) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.wakeAt = earliest;
+    if (earliest === Infinity) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.wakeAt = Infinity;
+      this.pump();
+    }, earliest - now);
+  }
+
   private notifyIdle(): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.wakeAt = Infinity;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();

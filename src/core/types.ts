@@ -49,6 +49,32 @@ export type ItemState = 'queued' | 'active' | 'retrying' | 'ok' | 'skipped' | 'f
 
 export const FINISHED_STATES: ReadonlySet<ItemState> = new Set(['ok', 'skipped', 'failed', 'cancelled']);
 
+/**
+ * Why an item failed, as a stable code next to the message: front ends choose icons, menus and
+ * exit codes by it, never by the message text.
+ */
+export type ErrorCode =
+  /** The list line cannot be downloaded: not a URL, a bad option, a name outside the folder. */
+  | 'LIST_LINE'
+  /** The server answered with an error status (404, 500 after retries...). */
+  | 'HTTP_STATUS'
+  /** 429/503: the server's wait is longer than the limit, or the retries ran out while it limited. */
+  | 'RATE_LIMITED'
+  /** The server's TLS certificate is not trusted: a CA is missing (--cacert, system certificates). */
+  | 'TLS_CERT'
+  /** Connection refused or reset, host not found, network unreachable. */
+  | 'NETWORK'
+  /** No connection, headers or data within the timeout. */
+  | 'TIMEOUT'
+  /** The server spoke something this client cannot read: malformed HTTP, a wrong range, HTTP/2 only. */
+  | 'PROTOCOL'
+  | 'CHECKSUM_MISMATCH'
+  /** Over the size limit (--max-size, assetFetch.maxFileSizeMB). */
+  | 'SIZE_LIMIT'
+  /** The target folder or file could not be written: permissions, disk full, a path clash. */
+  | 'FILE_SYSTEM'
+  | 'UNKNOWN';
+
 /** A snapshot of one item, as posted to listeners. */
 export interface ItemSnapshot {
   id: number;
@@ -63,12 +89,19 @@ export interface ItemSnapshot {
   speed: number;
   attempts: number;
   error?: string;
+  /** Set with `error`. */
+  errorCode?: ErrorCode;
+  /** While retrying: when the next attempt may start (ms since the epoch). */
+  retryAt?: number;
 }
 
 export interface BatchStats {
   total: number;
   queued: number;
+  /** Downloading now. */
   active: number;
+  /** Waiting for a retry (their own, or their host's): they hold no slot. */
+  retrying: number;
   ok: number;
   skipped: number;
   failed: number;
@@ -88,11 +121,27 @@ export interface LogEntry {
   message: string;
 }
 
+/** A host that asked us to slow down (429 or 503): none of its downloads start before `until`. */
+export interface HostWait {
+  /** host[:port], as in the URL. */
+  host: string;
+  /** ms since the epoch. */
+  until: number;
+  /** The status that paused it. */
+  status: number;
+  /** The server's Retry-After header as sent, when there was one. */
+  retryAfter?: string;
+  /** Downloads of this host not finished yet (queued or waiting). */
+  waiting: number;
+}
+
 /** Coalesced progress: everything that changed since the previous update. */
 export interface BatchUpdate {
   stats: BatchStats;
   changed: ItemSnapshot[];
   logs: LogEntry[];
+  /** Every host waiting now; present only when that set or a wait changed (empty: none waits). */
+  hostWaits?: HostWait[];
   done: boolean;
 }
 
@@ -126,6 +175,12 @@ export interface TlsSettings {
   ca?: string[];
   /** Accept any certificate (curl's --insecure). */
   insecure?: boolean;
+  /**
+   * Also trust the operating system's certificate store (VS Code's http.systemCertificates, curl's
+   * --ca-native), read with tls.getCACertificates('system') (Node 22.15+; on Linux the OpenSSL
+   * locations, SSL_CERT_FILE and SSL_CERT_DIR included). On an older Node the batch logs a warning.
+   */
+  system?: boolean;
 }
 
 export interface DownloadOptions {
@@ -155,8 +210,13 @@ export interface DownloadOptions {
   progressIntervalMs: number;
   /** First retry delay; doubles each attempt, with jitter. */
   retryBaseDelayMs: number;
-  /** Upper bound for any single wait, including Retry-After. */
+  /** Upper bound for the backoff between retries (a server's Retry-After is not cut to it). */
   retryMaxDelayMs: number;
+  /**
+   * The longest wait a server may ask for (Retry-After, rate limits): a longer one fails the item,
+   * quoting the server, instead of sleeping for hours.
+   */
+  maxRetryWaitMs: number;
 }
 
 export const DEFAULT_OPTIONS: Omit<DownloadOptions, 'targetDir'> = {
@@ -169,4 +229,5 @@ export const DEFAULT_OPTIONS: Omit<DownloadOptions, 'targetDir'> = {
   progressIntervalMs: 100,
   retryBaseDelayMs: 500,
   retryMaxDelayMs: 60_000,
+  maxRetryWaitMs: 300_000,
 };

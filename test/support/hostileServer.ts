@@ -64,6 +64,8 @@ export interface HostileServer {
 export interface StartOptions {
   /** Also count this server's in-flight requests here (e.g. across two hosts). */
   sharedInFlight?: InFlightCounter;
+  /** Address to listen on: 127.0.0.1 (default), or 127.0.0.2 for a second host. */
+  host?: string;
 }
 
 export async function startHostileServer(options: StartOptions = {}): Promise<HostileServer> {
@@ -118,9 +120,10 @@ export async function startHostileServer(options: StartOptions = {}): Promise<Ho
   // A hostile server may leave sockets half-written; the client hanging up on them is expected.
   server.on('clientError', (_err, socket) => socket.destroy());
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${host}:${port}`;
 
   return {
     origin,

@@ -8,7 +8,7 @@ describe('cli: parseCliArgs', () => {
       inputs: [{ kind: 'file', path: 'list.txt' }],
       format: undefined,
       dir: '.',
-      download: { jobs: 8, perHost: 8, retries: 5, timeoutSeconds: 30, maxSize: undefined, headers: {}, onExisting: 'skip' },
+      download: { jobs: 8, perHost: 8, retries: 5, maxRetryWaitMs: 300_000, timeoutSeconds: 30, maxSize: undefined, headers: {}, onExisting: 'skip' },
       json: false,
       help: false,
       version: false,
@@ -17,7 +17,7 @@ describe('cli: parseCliArgs', () => {
 
   it('reads every option', () => {
     const args = parseCliArgs([
-      '--dir', 'out', '--jobs', '16', '--per-host', '2', '--retries', '0', '--timeout', '2.5', '--max-size', '10M',
+      '--dir', 'out', '--jobs', '16', '--per-host', '2', '--retries', '0', '--max-retry-wait', '1.5', '--timeout', '2.5', '--max-size', '10M',
       '--header', 'X-Token: abc', '--header', 'Authorization:Basic a:b', '--on-existing', 'rename', '--format', 'text', '--json', 'a.txt', '-', 'b.md',
     ]);
     assert.deepEqual(args, {
@@ -28,6 +28,7 @@ describe('cli: parseCliArgs', () => {
         jobs: 16,
         perHost: 2,
         retries: 0,
+        maxRetryWaitMs: 1500,
         timeoutSeconds: 2.5,
         maxSize: 10_485_760,
         headers: { 'X-Token': 'abc', Authorization: 'Basic a:b' },
@@ -63,6 +64,7 @@ describe('cli: parseCliArgs', () => {
     usageError(['--retries', '-1', 'l'], /--retries/);
     usageError(['--retries=1.5', 'l'], /^--retries must be a whole number, got "1.5"$/);
     usageError(['--timeout', '0', 'l'], /^--timeout must be a positive number of seconds, got "0"$/);
+    usageError(['--max-retry-wait', 'soon', 'l'], /^--max-retry-wait must be a positive number of seconds, got "soon"$/);
     usageError(['--timeout', 'soon', 'l'], /^--timeout /);
     usageError(['--timeout=', 'l'], /^--timeout /);
     usageError(['--max-size', '1.5M', 'l'], /^--max-size must be a number of bytes \(suffix K, M or G allowed\), got "1.5M"$/);

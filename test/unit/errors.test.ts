@@ -66,7 +66,7 @@ describe('errors: toDownloadError', () => {
   });
 
   it('passes DownloadError and CancelledError through unchanged', () => {
-    const d = new DownloadError('HTTP 503', true, 1000);
+    const d = new DownloadError('HTTP 503', true, 'HTTP_STATUS', { status: 503, retryAfterMs: 1000 });
     assert.equal(toDownloadError(d), d);
     const c = new CancelledError();
     assert.equal(toDownloadError(c), c);

@@ -19,7 +19,7 @@ describe('ProgressReporter', () => {
   let reporter: ProgressReporter;
   afterEach(() => reporter?.dispose());
 
-  it('counts items per state (retrying counts as active)', () => {
+  it('counts items per state (retrying apart from active: a waiting retry holds no slot)', () => {
     reporter = new ProgressReporter(10_000);
     const items = Array.from({ length: 7 }, (_, i) => makeItem(i));
     items.forEach((item) => reporter.added(item));
@@ -33,8 +33,8 @@ describe('ProgressReporter', () => {
     move(reporter, items[5], 'cancelled');
     const stats = reporter.stats();
     assert.deepEqual(
-      { total: stats.total, queued: stats.queued, active: stats.active, ok: stats.ok, skipped: stats.skipped, failed: stats.failed, cancelled: stats.cancelled },
-      { total: 7, queued: 1, active: 2, ok: 1, skipped: 1, failed: 1, cancelled: 1 },
+      { total: stats.total, queued: stats.queued, active: stats.active, retrying: stats.retrying, ok: stats.ok, skipped: stats.skipped, failed: stats.failed, cancelled: stats.cancelled },
+      { total: 7, queued: 1, active: 1, retrying: 1, ok: 1, skipped: 1, failed: 1, cancelled: 1 },
     );
   });
 
@@ -48,6 +48,23 @@ describe('ProgressReporter', () => {
     reporter.bytesChanged(a, 150, 0);
     assert.equal(reporter.stats().bytes, 250);
     assert.equal(reporter.stats().knownTotalBytes, 1_000);
+  });
+
+  it('reports no speed while every download waits for a retry, not the last estimate', () => {
+    reporter = new ProgressReporter(10_000);
+    const updates: BatchUpdate[] = [];
+    reporter.onUpdate((u) => updates.push(u));
+    const item = makeItem(1);
+    reporter.added(item);
+    move(reporter, item, 'active');
+    reporter.flush();
+    item.bytes = 1_000_000;
+    reporter.bytesChanged(item, 1_000_000, 0);
+    reporter.flush();
+    assert.ok(updates[1].stats.speed > 0);
+    move(reporter, item, 'retrying');
+    reporter.flush();
+    assert.equal(updates[2].stats.speed, 0);
   });
 
   it('coalesces many changes into one update per interval, each item once', async () => {
