@@ -13,9 +13,11 @@ import { DownloadsStatusBar } from './vscode/statusBar';
 import { TreeCommands } from './vscode/treeCommands';
 import { EngineClient } from './worker/engineClient';
 
-/** What activate returns: the model, for the extension tests (test/vscode). */
+/** What activate returns, for the extension tests (test/vscode): the model, the tree and the log. */
 export interface AssetFetchApi {
   model: DownloadsModel;
+  tree: DownloadsTree;
+  log: OutputLog;
 }
 
 export function activate(context: vscode.ExtensionContext): AssetFetchApi {
@@ -57,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): AssetFetchApi {
     { dispose: () => analyses.dispose() },
     { dispose: () => void engine.dispose() },
   );
-  return { model };
+  return { model, tree, log };
 }
 
 export function deactivate(): void {}

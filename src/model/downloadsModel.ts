@@ -1,9 +1,10 @@
 // The one owner of the front end's download state: batches and their items, as reported by the
 // engine worker. Views (tree, notification, status bar, log) read it and listen to its events;
 // none keeps a copy. User actions go through it to the engine.
-import { FINISHED_STATES, type BatchStats, type DownloadOptions, type ItemSnapshot, type ListFormat, type LogEntry } from '../core/frontEnd';
+import { FINISHED_STATES, type BatchStats, type DownloadOptions, type HostWait, type ItemSnapshot, type ListFormat, type LogEntry } from '../core/frontEnd';
 import type { BatchMessage, ListKey } from '../worker/protocol';
 import { Emitter } from './emitter';
+import { Ticker } from './ticker';
 
 /** What the engine is asked to do; implemented by EngineClient (a worker thread). */
 export interface Engine {
@@ -44,8 +45,27 @@ export class ItemRecord {
   }
 }
 
+/**
+ * A host of a batch that asked to slow down (429/503): its row under the batch. The record of a
+ * host stays the same object while the host waits (a tree element); `wait` is replaced.
+ */
+export class HostWaitRecord {
+  constructor(
+    readonly batch: BatchRecord,
+    public wait: HostWait,
+  ) {}
+
+  get host(): string {
+    return this.wait.host;
+  }
+}
+
 export class BatchRecord {
   items: ItemRecord[] = [];
+  /** The hosts waiting now, in the engine's order (empty: none). */
+  hostWaits: HostWaitRecord[] = [];
+  /** Items waiting for a retry at a known time (state 'retrying' with retryAt). */
+  readonly retrying = new Set<ItemRecord>();
   stats: BatchStats | undefined;
   warnings: string[] = [];
   /** How the worker read the list: "a URL list: 4 of 5 lines are URLs" ("" until it is parsed). */
@@ -81,11 +101,18 @@ export class BatchRecord {
     return (this.stats?.failed ?? 0) + (this.stats?.cancelled ?? 0);
   }
 
+  /** Whether something of this batch counts down (a waiting host, an item waiting to retry). */
+  get countingDown(): boolean {
+    return this.hostWaits.length > 0 || this.retrying.size > 0;
+  }
+
   /** @internal used by the model only */
   setItems(snapshots: ItemSnapshot[]): void {
     this.items = snapshots.map((s) => new ItemRecord(this, s));
     this.listed = true;
     this.fractionSum = this.items.reduce((sum, item) => sum + item.fraction, 0);
+    this.retrying.clear();
+    for (const item of this.items) this.trackRetry(item);
   }
 
   /** @internal used by the model only */
@@ -95,7 +122,29 @@ export class BatchRecord {
     this.fractionSum -= item.fraction;
     item.snapshot = snapshot;
     this.fractionSum += item.fraction;
+    this.trackRetry(item);
     return item;
+  }
+
+  /**
+   * @internal used by the model only. Replaces the waiting hosts, keeping the record of a host that
+   * still waits. Returns whether the rows change (hosts came, went or moved), not just their waits.
+   */
+  setHostWaits(waits: readonly HostWait[]): boolean {
+    const before = this.hostWaits;
+    const old = new Map(before.map((r) => [r.host, r]));
+    this.hostWaits = waits.map((wait) => {
+      const record = old.get(wait.host);
+      if (!record) return new HostWaitRecord(this, wait);
+      record.wait = wait;
+      return record;
+    });
+    return before.length !== this.hostWaits.length || before.some((r, i) => r !== this.hostWaits[i]);
+  }
+
+  private trackRetry(item: ItemRecord): void {
+    if (item.snapshot.state === 'retrying' && item.snapshot.retryAt !== undefined) this.retrying.add(item);
+    else this.retrying.delete(item);
   }
 }
 
@@ -104,6 +153,16 @@ export interface ModelChange {
   batch: BatchRecord;
   /** Items whose snapshot changed (empty when only the batch's counters moved). */
   items: ItemRecord[];
+  /**
+   * The batch's waiting hosts changed: 'rows' when hosts came, went or moved (the batch's
+   * children change), 'waits' when only their waits changed (the same records, new values).
+   */
+  hostWaits?: 'rows' | 'waits';
+}
+
+export interface ModelOptions {
+  /** Countdowns tick at this pace (ms); 1000 unless a test says otherwise. */
+  tickMs?: number;
 }
 
 export class DownloadsModel {
@@ -113,6 +172,8 @@ export class DownloadsModel {
   private readonly started = new Emitter<BatchRecord>();
   private readonly finished = new Emitter<BatchRecord>();
   private readonly logged = new Emitter<{ batch: BatchRecord; entries: LogEntry[] }>();
+  private readonly ticked = new Emitter<BatchRecord[]>();
+  private readonly ticker: Ticker;
 
   /** A batch's counters or items changed. */
   readonly onDidChange = this.changed.event;
@@ -123,8 +184,27 @@ export class DownloadsModel {
   /** A run ended: nothing of the batch is queued or downloading. */
   readonly onDidFinishRun = this.finished.event;
   readonly onDidLog = this.logged.event;
+  /**
+   * Once a second while a host of a batch waits or an item waits for its retry, with those
+   * batches: views redraw their countdowns ("resuming in 12 s"). Silent while nothing waits.
+   */
+  readonly onDidTick = this.ticked.event;
 
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    options: ModelOptions = {},
+  ) {
+    this.ticker = new Ticker(options.tickMs ?? 1000, () => {
+      const counting = this.batches.filter((b) => b.countingDown);
+      if (counting.length > 0) this.ticked.fire(counting);
+      else this.ticker.stop();
+    });
+  }
+
+  /** Whether the countdown timer runs (something waits). */
+  get ticking(): boolean {
+    return this.ticker.running;
+  }
 
   /** Newest first. */
   get batches(): BatchRecord[] {
@@ -166,6 +246,7 @@ export class DownloadsModel {
   remove(batch: BatchRecord): void {
     if (!this.batchesById.delete(batch.id)) return;
     this.engine.remove(batch.id);
+    this.updateTicker();
     this.structure.fire();
   }
 
@@ -176,7 +257,10 @@ export class DownloadsModel {
       this.batchesById.delete(batch.id);
       this.engine.remove(batch.id);
     }
-    if (finished.length > 0) this.structure.fire();
+    if (finished.length > 0) {
+      this.updateTicker();
+      this.structure.fire();
+    }
   }
 
   /** Applies one message of the engine worker. */
@@ -204,8 +288,11 @@ export class DownloadsModel {
           const item = batch.replace(snapshot);
           if (item) items.push(item);
         }
+        // Present only when the waiting hosts changed, and then the whole list.
+        const hostWaits = update.hostWaits ? (batch.setHostWaits(update.hostWaits) ? 'rows' : 'waits') : undefined;
         if (update.logs.length > 0) this.logged.fire({ batch, entries: update.logs });
-        this.changed.fire({ batch, items });
+        this.updateTicker();
+        this.changed.fire(hostWaits ? { batch, items, hostWaits } : { batch, items });
         break;
       }
       case 'finished':
@@ -225,12 +312,24 @@ export class DownloadsModel {
   }
 
   dispose(): void {
-    for (const emitter of [this.changed, this.structure, this.started, this.finished, this.logged]) emitter.dispose();
+    this.ticker.dispose();
+    for (const emitter of [this.changed, this.structure, this.started, this.finished, this.logged, this.ticked]) emitter.dispose();
   }
 
   private endRun(batch: BatchRecord): void {
-    this.changed.fire({ batch, items: [] });
+    // Nothing of the batch runs: no host of it waits any more, whatever the last update said.
+    const hostWaits = batch.hostWaits.length > 0 && batch.setHostWaits([]) ? 'rows' : undefined;
+    batch.retrying.clear();
+    this.updateTicker();
+    this.changed.fire(hostWaits ? { batch, items: [], hostWaits } : { batch, items: [] });
     this.finished.fire(batch);
+  }
+
+  /** The countdown runs exactly while some batch has something counting down. */
+  private updateTicker(): void {
+    let counting = false;
+    for (const batch of this.batchesById.values()) if ((counting = batch.countingDown)) break;
+    this.ticker.set(counting);
   }
 }
 

@@ -1,12 +1,15 @@
-// The "Downloads" tree: batches → items, read straight from the model. Refreshes are coalesced
-// (a few a second) and name only the nodes that changed, so a 10,000-item batch stays smooth.
+// The "Downloads" tree: batches → waiting hosts and items, read straight from the model.
+// Refreshes are coalesced (a few a second) and name only the nodes that changed, so a
+// 10,000-item batch stays smooth; countdowns redraw only their own rows, once a second.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { formatBytes } from '../core/frontEnd';
-import { BatchRecord, isRetryable, ItemRecord, type DownloadsModel } from '../model/downloadsModel';
+import { formatBytes, type ErrorCode } from '../core/frontEnd';
+import { BatchRecord, HostWaitRecord, isRetryable, ItemRecord, type DownloadsModel } from '../model/downloadsModel';
+import { hostWaitDetail, hostWaitText, inTime, waitReason } from '../model/waits';
 import { batchSummary, percent } from './summaries';
 
-export type DownloadNode = BatchRecord | ItemRecord;
+/** A batch, one of its waiting hosts (429/503: its downloads are paused), or one of its items. */
+export type DownloadNode = BatchRecord | HostWaitRecord | ItemRecord;
 
 /** Items change often; their rows refresh at this pace. */
 const ITEM_REFRESH_MS = 250;
@@ -20,16 +23,24 @@ const BATCH_REFRESH_MS = 1000;
  */
 const LARGE_BATCH = 200;
 const LARGE_BATCH_REFRESH_MS = 3000;
+/**
+ * A refresh of a row closes its hover: a countdown row whose tooltip was just asked for (the user
+ * hovers it) is not redrawn by the countdown for this long, so the tooltip can be read (seen in
+ * code-server: ticking every second, a host row's hover closed after about half a second).
+ */
+const HOVER_HOLD_MS = 10_000;
 
 export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DownloadNode | DownloadNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<DownloadNode>;
-  private readonly pendingItems = new Set<ItemRecord>();
+  private readonly pendingItems = new Set<ItemRecord | HostWaitRecord>();
   private readonly pendingBatches = new Set<BatchRecord>();
   /** Large batches the user expanded, and small ones the user collapsed. */
   private readonly toggled = new WeakSet<BatchRecord>();
   private readonly largeRefreshedAt = new WeakMap<BatchRecord, number>();
+  /** Rows whose tooltip was resolved (hovered), until when the countdown leaves them alone. */
+  private readonly hoveredUntil = new WeakMap<ItemRecord | HostWaitRecord, number>();
   private itemTimer: NodeJS.Timeout | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
   private readonly subscriptions: { dispose(): void }[];
@@ -46,11 +57,34 @@ export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vsc
       this.view.onDidExpandElement((e) => toggle(e.element, true)),
       this.view.onDidCollapseElement((e) => toggle(e.element, false)),
       model.onDidChangeBatches(() => this.refreshAll()),
-      model.onDidChange(({ batch, items }) => {
+      model.onDidChange(({ batch, items, hostWaits }) => {
         for (const item of items) this.pendingItems.add(item);
+        if (hostWaits === 'waits') for (const host of batch.hostWaits) this.pendingItems.add(host);
         this.pendingBatches.add(batch);
         this.itemTimer ??= setTimeout(() => this.flushItems(), ITEM_REFRESH_MS);
         this.batchTimer ??= setTimeout(() => this.flushBatches(), BATCH_REFRESH_MS);
+        // A host row comes or goes with its batch's refresh: at once, unless the batch is large
+        // (then at its own pace, as its other rows).
+        if (hostWaits === 'rows' && !isLarge(batch)) {
+          this.pendingBatches.delete(batch);
+          this.changed.fire([batch]);
+        }
+      }),
+      // Countdowns: the rows that show a time left, of the batches whose rows are fetched.
+      model.onDidTick((batches) => {
+        for (const batch of batches) {
+          if (!this.expanded(batch)) continue;
+          if (isLarge(batch)) {
+            this.pendingBatches.add(batch);
+            this.batchTimer ??= setTimeout(() => this.flushBatches(), BATCH_REFRESH_MS);
+            continue;
+          }
+          const now = Date.now();
+          for (const row of [...batch.hostWaits, ...batch.retrying]) {
+            if ((this.hoveredUntil.get(row) ?? 0) <= now) this.pendingItems.add(row);
+          }
+        }
+        this.flushItems();
       }),
       // The end of a run shows at once, not up to a second later.
       model.onDidFinishRun((batch) => {
@@ -63,20 +97,28 @@ export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vsc
   /** Batches appear once their list is parsed, so a large one is known to be large (and starts collapsed). */
   getChildren(node?: DownloadNode): DownloadNode[] {
     if (!node) return this.model.batches.filter((b) => b.listed || !b.running);
-    return node instanceof BatchRecord ? node.items : [];
+    if (!(node instanceof BatchRecord)) return [];
+    // The waiting hosts first: they say why the items below do not move.
+    return node.hostWaits.length > 0 ? [...node.hostWaits, ...node.items] : node.items;
   }
 
   getParent(node: DownloadNode): DownloadNode | undefined {
-    return node instanceof ItemRecord ? node.batch : undefined;
+    return node instanceof BatchRecord ? undefined : node.batch;
   }
 
   getTreeItem(node: DownloadNode): vscode.TreeItem {
-    return node instanceof BatchRecord ? batchTreeItem(node) : itemTreeItem(node);
+    if (node instanceof BatchRecord) return batchTreeItem(node);
+    return node instanceof HostWaitRecord ? hostWaitTreeItem(node) : itemTreeItem(node);
   }
 
   /** Tooltips are built on hover only: for 10,000 rows they were a third of a refresh. */
   resolveTreeItem(item: vscode.TreeItem, node: DownloadNode): vscode.TreeItem {
-    item.tooltip = node instanceof BatchRecord ? batchTooltip(node) : itemTooltip(node);
+    if (node instanceof BatchRecord) {
+      item.tooltip = batchTooltip(node);
+      return item;
+    }
+    item.tooltip = node instanceof HostWaitRecord ? hostWaitTooltip(node) : itemTooltip(node);
+    this.hoveredUntil.set(node, Date.now() + HOVER_HOLD_MS);
     return item;
   }
 
@@ -98,12 +140,15 @@ export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vsc
   }
 
   private flushItems(): void {
+    clearTimeout(this.itemTimer);
     this.itemTimer = undefined;
-    const items: ItemRecord[] = [];
+    const items: (ItemRecord | HostWaitRecord)[] = [];
     for (const item of this.pendingItems) {
       const { batch } = item;
       // Rows of a collapsed batch are fetched afresh when it opens; a large batch refreshes whole.
       if (!this.model.batch(batch.id) || !this.expanded(batch) || isLarge(batch)) continue;
+      // A host that no longer waits has no row any more (its batch's refresh removed it).
+      if (item instanceof HostWaitRecord && !batch.hostWaits.includes(item)) continue;
       items.push(item);
     }
     this.pendingItems.clear();
@@ -147,6 +192,30 @@ function batchTreeItem(batch: BatchRecord): vscode.TreeItem {
   return item;
 }
 
+function hostWaitTreeItem(record: HostWaitRecord): vscode.TreeItem {
+  const { wait } = record;
+  const item = new vscode.TreeItem(wait.host, vscode.TreeItemCollapsibleState.None);
+  item.id = `batch-${record.batch.id}-host-${wait.host}`;
+  item.description = `${hostWaitText(wait, Date.now())} · ${wait.waiting} waiting`;
+  item.iconPath = new vscode.ThemeIcon('watch', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  item.contextValue = `hostWait.${wait.status}`;
+  return item;
+}
+
+function hostWaitTooltip(record: HostWaitRecord): vscode.MarkdownString {
+  const { wait } = record;
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  // A time of day, not "in 12 s": the tooltip is built once per hover and would not count down.
+  tooltip.appendText(`${wait.host} is ${waitReason(wait.status)} (HTTP ${wait.status}): its downloads resume at ${clock(wait.until)}; other hosts go on.`);
+  tooltip.appendText(`\n\n${hostWaitDetail(wait)}`);
+  return tooltip;
+}
+
+/** A time of day, "14:03:12". */
+function clock(at: number): string {
+  return new Date(at).toLocaleTimeString();
+}
+
 const STATE_ICONS: Record<string, [string, string?]> = {
   queued: ['circle-outline'],
   active: ['sync~spin'],
@@ -157,16 +226,40 @@ const STATE_ICONS: Record<string, [string, string?]> = {
   cancelled: ['debug-stop'],
 };
 
+/** Failed rows show why at a glance; a code not listed keeps the plain error icon. */
+const ERROR_ICONS: Partial<Record<ErrorCode, string>> = {
+  LIST_LINE: 'list-unordered',
+  RATE_LIMITED: 'watch',
+  TLS_CERT: 'lock',
+  NETWORK: 'debug-disconnect',
+  TIMEOUT: 'clock',
+  PROTOCOL: 'question',
+  CHECKSUM_MISMATCH: 'file-binary',
+  FILE_SYSTEM: 'save',
+};
+
+/**
+ * "item.<state>[.<errorCode>]" then flags: "item.failed.TLS_CERT retryable". Menus match
+ * `viewItem =~ /^item.*retryable/` and the like, and may match a code: `/^item\.failed\.TLS_CERT/`.
+ */
+export function itemContextValue(record: ItemRecord): string {
+  const s = record.snapshot;
+  const saved = s.state === 'ok' || s.state === 'skipped';
+  const kind = s.state === 'failed' && s.errorCode ? `item.failed.${s.errorCode}` : `item.${s.state}`;
+  return [kind, !record.finished ? 'running' : '', isRetryable(record) ? 'retryable' : '', saved ? 'saved' : ''].filter(Boolean).join(' ');
+}
+
 function itemTreeItem(record: ItemRecord): vscode.TreeItem {
   const s = record.snapshot;
   const name = s.relativePath ? path.posix.basename(s.relativePath) : s.url;
   const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
   item.id = `batch-${record.batch.id}-item-${s.id}`;
   item.description = itemDescription(record);
-  const [icon, color] = STATE_ICONS[s.state];
+  const [stateIcon, color] = STATE_ICONS[s.state];
+  const icon = (s.state === 'failed' && s.errorCode && ERROR_ICONS[s.errorCode]) || stateIcon;
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+  item.contextValue = itemContextValue(record);
   const saved = s.state === 'ok' || s.state === 'skipped';
-  item.contextValue = ['item', !record.finished ? 'running' : '', isRetryable(record) ? 'retryable' : '', saved ? 'saved' : ''].filter(Boolean).join(' ');
   if (saved && s.relativePath) {
     item.resourceUri = vscode.Uri.file(path.join(record.batch.targetDir, s.relativePath));
     item.command = { command: 'assetFetch.openFile', title: 'Open File', arguments: [record] };
@@ -188,7 +281,8 @@ function itemTooltip(record: ItemRecord): vscode.MarkdownString {
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.appendText(`${s.url}\n\n${s.state}${s.relativePath ? ` → ${s.relativePath}` : ''}`);
   if (s.attempts > 1) tooltip.appendText(` (${s.attempts} attempts)`);
-  if (s.error) tooltip.appendText(`\n\n${s.error}`);
+  if (s.state === 'retrying' && s.retryAt !== undefined) tooltip.appendText(`\n\nnext attempt at ${clock(s.retryAt)}`);
+  if (s.error) tooltip.appendText(`\n\n${s.error}${s.errorCode ? ` (${s.errorCode})` : ''}`);
   tooltip.appendText(`\n\n${s.source}`);
   return tooltip;
 }
@@ -206,8 +300,10 @@ function itemDescription(record: ItemRecord): string {
       return s.bytes > 0 ? `cancelled at ${formatBytes(s.bytes)}` : 'cancelled';
     case 'queued':
       return 'queued';
-    case 'retrying':
-      return `retrying (attempt ${s.attempts + 1})${s.error ? `: ${s.error}` : ''}`;
+    case 'retrying': {
+      const when = s.retryAt !== undefined ? ` ${inTime(s.retryAt, Date.now())}` : '';
+      return `retrying${when} (attempt ${s.attempts + 1})${s.error ? `: ${s.error}` : ''}`;
+    }
     case 'active': {
       const parts = [s.total ? `${percent(s.bytes / s.total)}` : '', s.total ? `${formatBytes(s.bytes)} of ${formatBytes(s.total)}` : formatBytes(s.bytes)];
       if (s.speed > 0) parts.push(`${formatBytes(s.speed)}/s`);

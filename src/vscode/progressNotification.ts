@@ -31,6 +31,8 @@ export class ProgressNotifications implements vscode.Disposable {
           };
           const subscriptions = [
             this.model.onDidChange((change) => change.batch === batch && report()),
+            // A waiting host's countdown.
+            this.model.onDidTick((batches) => batches.includes(batch) && report()),
             this.model.onDidFinishRun((finished) => finished === batch && done()),
             this.model.onDidChangeBatches(() => !this.model.batch(batch.id) && done()),
             token.onCancellationRequested(() => this.model.cancel(batch)),

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/frontEnd';
 import type { DownloadsModel } from '../model/downloadsModel';
+import { waitReason } from '../model/waits';
+import { hostsWaiting } from './summaries';
 
 /** Status text follows the model at most this often. */
 const REFRESH_MS = 500;
@@ -35,13 +37,18 @@ export class DownloadsStatusBar implements vscode.Disposable {
     let active = 0;
     let left = 0;
     let speed = 0;
+    // A host waiting in two batches is one host the user waits for.
+    const waiting = new Map<string, string>();
     for (const batch of running) {
       active += batch.stats?.active ?? 0;
-      left += (batch.stats?.active ?? 0) + (batch.stats?.queued ?? 0);
+      left += (batch.stats?.active ?? 0) + (batch.stats?.retrying ?? 0) + (batch.stats?.queued ?? 0);
       speed += batch.stats?.speed ?? 0;
+      for (const { wait } of batch.hostWaits) waiting.set(wait.host, `${wait.host} ${waitReason(wait.status)} (HTTP ${wait.status}) until ${new Date(wait.until).toLocaleTimeString()}`);
     }
-    this.item.text = `$(cloud-download) ${active} active · ${formatBytes(speed)}/s`;
-    this.item.tooltip = `Asset Fetch: ${left} file${left === 1 ? '' : 's'} left in ${running.length} batch${running.length === 1 ? '' : 'es'}. Click to show Downloads.`;
+    const hosts = waiting.size > 0 ? ` · $(watch) ${hostsWaiting(waiting.size)}` : '';
+    this.item.text = `$(cloud-download) ${active} active · ${formatBytes(speed)}/s${hosts}`;
+    const why = waiting.size > 0 ? ` ${[...waiting.values()].join('; ')}.` : '';
+    this.item.tooltip = `Asset Fetch: ${left} file${left === 1 ? '' : 's'} left in ${running.length} batch${running.length === 1 ? '' : 'es'}.${why} Click to show Downloads.`;
     this.item.show();
   }
 }

@@ -1,6 +1,7 @@
 // Short texts about a batch, shared by the tree, the notification and the status bar.
 import { formatBytes } from '../core/frontEnd';
 import type { BatchRecord } from '../model/downloadsModel';
+import { hostWaitText } from '../model/waits';
 
 export function percent(fraction: number): string {
   return `${Math.floor(Math.min(Math.max(fraction, 0), 1) * 100)}%`;
@@ -15,18 +16,29 @@ export function batchSummary(batch: BatchRecord): string {
   if (s.failed > 0) parts.push(`${s.failed} failed`);
   if (s.cancelled > 0) parts.push(`${s.cancelled} cancelled`);
   if (s.skipped > 0) parts.push(`${s.skipped} skipped`);
+  if (batch.hostWaits.length > 0) parts.push(hostsWaiting(batch.hostWaits.length));
   parts.push(batch.running ? percent(batch.progress) : formatBytes(s.bytes));
   return parts.join(' · ');
 }
 
-/** "3/5 files · 1.2 MB · 500 KB/s" for the progress notification. */
-export function progressMessage(batch: BatchRecord): string {
+/** "1 host waiting", "2 hosts waiting". */
+export function hostsWaiting(count: number): string {
+  return `${count} host${count === 1 ? '' : 's'} waiting`;
+}
+
+/**
+ * "3/5 files · 1.2 MB · 500 KB/s" for the progress notification, then the first waiting host:
+ * "· 127.0.0.1:8080: rate limited (HTTP 429), resuming in 12 s" (and "+1 more host").
+ */
+export function progressMessage(batch: BatchRecord, now = Date.now()): string {
   const s = batch.stats;
   if (!s) return 'reading list...';
   const done = s.ok + s.skipped + s.failed + s.cancelled;
   const parts = [`${done}/${s.total} files`, formatBytes(s.bytes)];
   if (s.speed > 0) parts.push(`${formatBytes(s.speed)}/s`);
   if (s.failed > 0) parts.push(`${s.failed} failed`);
+  const [first, ...others] = batch.hostWaits;
+  if (first) parts.push(`${first.host}: ${hostWaitText(first.wait, now)}${others.length > 0 ? ` (+${others.length} more host${others.length === 1 ? '' : 's'})` : ''}`);
   return parts.join(' · ');
 }
 

@@ -11,13 +11,14 @@ export class TreeCommands {
   cancel(node?: DownloadNode, nodes?: DownloadNode[]): void {
     for (const n of selection(node, nodes)) {
       if (n instanceof BatchRecord) this.model.cancel(n);
-      else this.model.cancel(n.batch, n);
+      else if (n instanceof ItemRecord) this.model.cancel(n.batch, n);
     }
   }
 
   retry(node?: DownloadNode, nodes?: DownloadNode[]): void {
     const batches = new Map<BatchRecord, ItemRecord[] | undefined>();
     for (const n of selection(node, nodes)) {
+      if (!(n instanceof BatchRecord || n instanceof ItemRecord)) continue; // a waiting host's row
       if (n instanceof BatchRecord) batches.set(n, undefined);
       else if (!batches.has(n.batch)) batches.set(n.batch, [n]);
       // A selected batch already retries all its failed items; otherwise collect the items.

@@ -1,8 +1,9 @@
 // The downloads model on its own: how engine messages become state and events, and which user
 // requests reach the engine.
 import assert from 'node:assert/strict';
-import { DEFAULT_OPTIONS, type BatchStats, type ItemSnapshot } from '../../src/core';
-import { DownloadsModel, type Engine } from '../../src/model/downloadsModel';
+import { DEFAULT_OPTIONS, type BatchStats, type BatchUpdate, type HostWait, type ItemSnapshot } from '../../src/core';
+import { DownloadsModel, type Engine, type ModelChange } from '../../src/model/downloadsModel';
+import { hostWaitText, inTime } from '../../src/model/waits';
 import type { BatchMessage, ListKey } from '../../src/worker/protocol';
 
 class RecordingEngine implements Engine {
@@ -33,7 +34,7 @@ function started(batchId: number, items: ItemSnapshot[], patch: Partial<Extract<
 }
 
 function stats(patch: Partial<BatchStats> = {}): BatchStats {
-  return { total: 2, queued: 2, active: 0, ok: 0, skipped: 0, failed: 0, cancelled: 0, bytes: 0, knownTotalBytes: 0, speed: 0, elapsedMs: 0, ...patch };
+  return { total: 2, queued: 2, active: 0, retrying: 0, ok: 0, skipped: 0, failed: 0, cancelled: 0, bytes: 0, knownTotalBytes: 0, speed: 0, elapsedMs: 0, ...patch };
 }
 
 describe('DownloadsModel', () => {
@@ -163,5 +164,121 @@ describe('DownloadsModel', () => {
     model.start({ title: 'a.txt', text: 'http://h/1', options, key: { document: '1:file:///a.txt', version: 7 } });
     model.start({ title: 'b.txt', text: 'http://h/2', options });
     assert.deepEqual(engine.calls, ['start a.txt 1:file:///a.txt@7', 'start b.txt']);
+  });
+
+  describe('waiting hosts and retries', () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const wait = (host: string, patch: Partial<HostWait> = {}): HostWait => ({ host, until: Date.now() + 8000, status: 429, retryAfter: '8', waiting: 2, ...patch });
+    const update = (batchId: number, patch: Partial<BatchUpdate> = {}): BatchMessage => ({ type: 'update', batchId, update: { stats: stats(), changed: [], logs: [], done: false, ...patch } });
+    let ticking: DownloadsModel;
+
+    beforeEach(() => {
+      ticking = new DownloadsModel(engine, { tickMs: 20 });
+    });
+    afterEach(() => ticking.dispose());
+
+    it('keeps the waiting hosts of each batch, replaced by each update that has them, with records kept per host', () => {
+      const batch = ticking.start({ title: 'a.txt', text: '', options });
+      const other = ticking.start({ title: 'b.txt', text: '', options });
+      ticking.receive(started(batch.id, [item(0), item(1)]));
+      const changes: ModelChange[] = [];
+      ticking.onDidChange((change) => changes.push(change));
+
+      ticking.receive(update(batch.id, { hostWaits: [wait('a:1'), wait('b:2', { status: 503, retryAfter: undefined })] }));
+      const [a, b] = batch.hostWaits;
+      assert.deepEqual(batch.hostWaits.map((r) => `${r.host} ${r.wait.status}`), ['a:1 429', 'b:2 503']);
+      assert.equal(a.batch, batch);
+      assert.deepEqual(other.hostWaits, [], 'per batch');
+      assert.equal(changes.at(-1)?.hostWaits, 'rows');
+
+      ticking.receive(update(batch.id, { changed: [item(0, { state: 'active' })] }));
+      assert.deepEqual(batch.hostWaits, [a, b], 'an update without hostWaits keeps them');
+      assert.equal(changes.at(-1)?.hostWaits, undefined);
+
+      ticking.receive(update(batch.id, { hostWaits: [wait('a:1', { waiting: 1 }), wait('b:2', { waiting: 5 })] }));
+      assert.deepEqual(batch.hostWaits, [a, b], 'the same records (tree elements)');
+      assert.deepEqual(batch.hostWaits.map((r) => r.wait.waiting), [1, 5]);
+      assert.equal(changes.at(-1)?.hostWaits, 'waits', 'same hosts: only the waits changed');
+
+      ticking.receive(update(batch.id, { hostWaits: [wait('b:2')] }));
+      assert.deepEqual(batch.hostWaits, [b]);
+      assert.equal(changes.at(-1)?.hostWaits, 'rows');
+      ticking.receive(update(batch.id, { hostWaits: [] }));
+      assert.deepEqual(batch.hostWaits, []);
+    });
+
+    it('carries errorCode and retryAt on items, and knows which items wait for a retry', () => {
+      const batch = ticking.start({ title: 'a.txt', text: '', options });
+      ticking.receive(started(batch.id, [item(0), item(1)]));
+      ticking.receive(update(batch.id, { changed: [item(0, { state: 'retrying', retryAt: 1234, error: 'HTTP 503' }), item(1, { state: 'failed', error: 'self-signed', errorCode: 'TLS_CERT' })] }));
+      assert.equal(batch.items[0].snapshot.retryAt, 1234);
+      assert.equal(batch.items[1].snapshot.errorCode, 'TLS_CERT');
+      assert.deepEqual([...batch.retrying], [batch.items[0]]);
+      ticking.receive(update(batch.id, { changed: [item(0, { state: 'active' })] }));
+      assert.equal(batch.retrying.size, 0);
+    });
+
+    it('ticks once a second only while a host waits or an item waits to retry, with those batches, and stops after', async () => {
+      const batch = ticking.start({ title: 'a.txt', text: '', options });
+      const idle = ticking.start({ title: 'b.txt', text: '', options });
+      ticking.receive(started(batch.id, [item(0)]));
+      ticking.receive(started(idle.id, [item(0)]));
+      const ticks: string[][] = [];
+      ticking.onDidTick((batches) => ticks.push(batches.map((b) => b.title)));
+      await sleep(60);
+      assert.equal(ticks.length, 0, 'nothing waits: no tick');
+      assert.equal(ticking.ticking, false, 'and no timer');
+
+      ticking.receive(update(batch.id, { hostWaits: [wait('a:1')] }));
+      assert.equal(ticking.ticking, true);
+      await sleep(70);
+      assert.ok(ticks.length >= 2, `ticks while a host waits (${ticks.length})`);
+      assert.ok(ticks.every((t) => t.join() === 'a.txt'), 'names the batch that waits only');
+
+      ticking.receive(update(batch.id, { hostWaits: [], changed: [item(0, { state: 'retrying', retryAt: Date.now() + 500 })] }));
+      assert.equal(ticking.ticking, true, 'an item waiting to retry counts down too');
+      ticking.receive(update(batch.id, { changed: [item(0, { state: 'ok' })] }));
+      assert.equal(ticking.ticking, false, 'nothing waits: the timer is gone');
+      const count = ticks.length;
+      await sleep(60);
+      assert.equal(ticks.length, count);
+    });
+
+    it('clears the waits of a batch whose run ended, and stops ticking; dispose() stops the timer too', () => {
+      const batch = ticking.start({ title: 'a.txt', text: '', options });
+      ticking.receive(started(batch.id, [item(0)]));
+      ticking.receive(update(batch.id, { hostWaits: [wait('a:1')] }));
+      const changes: ModelChange[] = [];
+      ticking.onDidChange((change) => changes.push(change));
+      ticking.receive({ type: 'finished', batchId: batch.id, stats: stats() });
+      assert.deepEqual(batch.hostWaits, []);
+      assert.equal(changes.at(-1)?.hostWaits, 'rows');
+      assert.equal(ticking.ticking, false);
+
+      const again = ticking.start({ title: 'b.txt', text: '', options });
+      ticking.receive(update(again.id, { hostWaits: [wait('a:1')] }));
+      assert.equal(ticking.ticking, true);
+      ticking.dispose();
+      assert.equal(ticking.ticking, false);
+    });
+
+    it('stops ticking when the waiting batch is removed', () => {
+      const batch = ticking.start({ title: 'a.txt', text: '', options });
+      ticking.receive(update(batch.id, { hostWaits: [wait('a:1')] }));
+      ticking.receive({ type: 'finished', batchId: batch.id, stats: stats() });
+      const next = ticking.start({ title: 'b.txt', text: '', options });
+      ticking.receive(update(next.id, { hostWaits: [wait('a:1')] }));
+      ticking.cancel(next);
+      ticking.remove(next); // running: a tree command would not, but the model must not leak a timer
+      assert.equal(ticking.ticking, false);
+    });
+
+    it('says what a host waits for and for how long', () => {
+      const now = 1_000_000;
+      assert.equal(hostWaitText(wait('h', { until: now + 12_000 }), now), 'rate limited (HTTP 429), resuming in 12 s');
+      assert.equal(hostWaitText(wait('h', { until: now + 1, status: 503 }), now), 'unavailable (HTTP 503), resuming in 1 s');
+      assert.equal(inTime(now - 5, now), 'now');
+      assert.equal(inTime(now + 125_000, now), 'in 2 min 05 s');
+    });
   });
 });
