@@ -9,7 +9,7 @@ import { nodeCaReader } from '../core/tlsProblems';
 /** The engine options the command line sets, under the engine's own names. */
 export type CliDownloadOptions = Pick<
   DownloadOptions,
-  'jobs' | 'perHost' | 'retries' | 'maxRetryWaitMs' | 'timeoutSeconds' | 'maxSize' | 'headers' | 'hostHeaders' | 'onExisting' | 'proxy' | 'tls'
+  'jobs' | 'perHost' | 'split' | 'retries' | 'maxRetryWaitMs' | 'timeoutSeconds' | 'maxSize' | 'headers' | 'hostHeaders' | 'onExisting' | 'proxy' | 'tls'
 >;
 
 /** A positional argument: a URL to fetch, a list file, or "-" (the list on stdin). */
@@ -42,6 +42,8 @@ Options:
   --dir <path>             target folder (default ".", created if missing)
   --jobs <n>               concurrent downloads (default 8)
   --per-host <n>           connections per host (default: same as --jobs)
+  --split <n>              connections for one large file when a single one is slow: the rest
+                           is fetched as ranges, within --per-host; 1 never splits (default 8)
   --retries <n>            retries on network errors, 408, 429 and 5xx (default 5)
   --max-retry-wait <s>     longest wait a server may ask for (429/503, Retry-After); a longer
                            one fails its downloads, quoting the server (default 300)
@@ -78,6 +80,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         dir: { type: 'string', default: '.' },
         jobs: { type: 'string', default: '8' },
         'per-host': { type: 'string' },
+        split: { type: 'string', default: '8' },
         retries: { type: 'string', default: '5' },
         timeout: { type: 'string', default: '30' },
         'max-retry-wait': { type: 'string', default: '300' },
@@ -108,6 +111,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     download: {
       jobs,
       perHost: values['per-host'] === undefined ? jobs : positiveInt('--per-host', values['per-host']),
+      split: positiveInt('--split', values.split),
       retries: nonNegativeInt('--retries', values.retries),
       timeoutSeconds: positiveNumber('--timeout', values.timeout),
       maxRetryWaitMs: Math.round(positiveNumber('--max-retry-wait', values['max-retry-wait']) * 1000),

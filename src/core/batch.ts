@@ -181,6 +181,9 @@ export class Batch {
         this.reporter.bytesChanged(item, n, 0);
       },
       log: (level, item, message) => this.log(level, item, message),
+      // A download is split only when no other file of its host waits for the connections.
+      connectionsForSplit: (host) =>
+        this.scheduler.pendingOn(host) > 0 ? 1 : Math.min(this.options.split, this.options.perHost - this.scheduler.activeOn(host) + 1),
     }));
   }
 

@@ -11,7 +11,8 @@ import type { Item } from './item';
 import type { NameAllocator } from './nameAllocator';
 import { redactUrl } from './urlCheck';
 import { entryRelativePath, nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
-import { metaPathOf, PartFile, readResumeState, removePartFiles, writeResumeRecord, type ResumeRecord, type ResumeState } from './partFile';
+import { metaPathOf, PartFile, readResumeState, removePartFiles, writeResumeRecord, type ResumeRecord, type ResumeState, type WriteBound } from './partFile';
+import { MIN_SEGMENT_BYTES, planSplit, RangesRefused, SegmentRun } from './segments';
 import { requestHeaders } from './requestHeaders';
 import { HostPoliteness, RATE_LIMIT_STATUSES } from './hostPoliteness';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry';
@@ -34,6 +35,8 @@ export interface DownloadContext {
   /** `n` more bytes of the item arrived. */
   addBytes(item: Item, n: number): void;
   log(level: LogLevel, item: Item, message: string): void;
+  /** How many connections one download from `host` may use now (1: do not split). */
+  connectionsForSplit(host: string): number;
 }
 
 /**
@@ -164,6 +167,7 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
     item.resumeRecordOnDisk = item.resume !== undefined;
   }
   const resume = item.resume;
+  if (resume?.segments) return resumeSegmented(item, ctx, partPath, resume);
   // The file must be the resource itself, not a compressed transfer of it.
   const rangeHeaders: Record<string, string> = { 'accept-encoding': 'identity' };
   if (resume) {
@@ -264,8 +268,27 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
     item.resumeRecordOnDisk = true;
   }
 
-  const hash = item.entry.checksum ? await hashOfPrefix(item.entry.checksum.algorithm, part.path, offset) : undefined;
+  let hash = item.entry.checksum ? await hashOfPrefix(item.entry.checksum.algorithm, part.path, offset) : undefined;
   ctx.setBytes(item, offset, total);
+  // A large file on a slow connection may be split into ranges over more connections (segments.ts).
+  const splittable =
+    statusCode === 200 && offset === 0 && encoding === 'none' && total !== undefined && total >= 2 * MIN_SEGMENT_BYTES &&
+    !item.noSplit && (record.etag !== undefined || record.lastModified !== undefined) &&
+    /\bbytes\b/i.test(headerValue(headers, 'accept-ranges') ?? '');
+  const maxParts = splittable ? ctx.connectionsForSplit(item.host) : 1;
+  let split: SegmentRun | undefined;
+  let decided = maxParts < 2;
+  let written = offset;
+  const bound: WriteBound | undefined = decided
+    ? undefined
+    : {
+        end: total!,
+        written: (position) => {
+          written = position;
+          if (split) split.progress(split.segments[0], position);
+        },
+      };
+  const startedAt = performance.now();
   try {
     await part.writeBody(body, offset, (chunk) => {
       ctx.addBytes(item, chunk.length);
@@ -274,8 +297,25 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
         throw new DownloadError(`download exceeded the size limit of ${formatBytes(maxSize)}`, false, 'SIZE_LIMIT');
       }
       hash?.update(chunk);
-    });
+      if (decided) return;
+      const plan = planSplit(performance.now() - startedAt, item.bytes, total!, maxParts);
+      if (plan === undefined) return;
+      decided = true;
+      if (!plan) return;
+      // The first range is this connection's: only what is on disk counts as done.
+      plan[0].done = written;
+      bound!.end = plan[0].end;
+      part.open(); // before the other connections write into it
+      hash = undefined; // the checksum is computed over the finished file
+      split = new SegmentRun(item, ctx, part.path, { ...record, total: total! }, plan, (reason) => response.exchange.abort(reason));
+      ctx.log('info', item, `${redactUrl(item.requestUrl)}: ${plan.length} connections for the rest of ${formatBytes(total!)}`);
+      split.start(1);
+    }, bound);
   } catch (err) {
+    if (split) {
+      split.fail(toDownloadError(err));
+      return await segmentsFailed(item, ctx, part, split);
+    }
     if (err instanceof DownloadError && !err.retryable) {
       item.resume = undefined;
       await removePart();
@@ -286,6 +326,18 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
     item.resume = resumable(record, item.bytes);
     throw err;
   }
+  if (split) {
+    const first = split.segments[0];
+    if (first.done !== first.end) split.fail(new DownloadError(`body ended after ${formatBytes(first.done)} of the first ${formatBytes(first.end)}`, true, 'NETWORK'));
+    try {
+      await split.settle();
+    } catch {
+      return await segmentsFailed(item, ctx, part, split);
+    }
+    part.close();
+    await finish(item, ctx, part.path, total!, undefined);
+    return 'ok';
+  }
   item.resume = resumable(record, item.bytes);
   if (total !== undefined && item.bytes !== total) {
     throw new DownloadError(`body ended after ${formatBytes(item.bytes)} of ${formatBytes(total)}`, true, 'NETWORK');
@@ -293,6 +345,44 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
   part.close();
   await finish(item, ctx, part.path, item.bytes, hash);
   return 'ok';
+}
+
+/** Continues a segmented `.part`: a range request for what is missing of each segment. */
+async function resumeSegmented(item: Item, ctx: DownloadContext, partPath: string, resume: ResumeState): Promise<'ok'> {
+  const { size: _size, segments, ...record } = resume;
+  const run = new SegmentRun(item, ctx, partPath, { ...record, total: resume.total! }, segments!.map((s) => ({ ...s })));
+  ctx.setBytes(item, run.written(), resume.total);
+  const part = new PartFile(partPath, true);
+  run.start(0);
+  try {
+    await run.settle();
+  } catch {
+    return await segmentsFailed(item, ctx, part, run);
+  }
+  await finish(item, ctx, partPath, resume.total!, undefined);
+  return 'ok';
+}
+
+/**
+ * After a range failed (or was cancelled): the progress of every range is kept for the next
+ * attempt, unless the server sent a whole file for a range; then it starts over in one piece.
+ */
+async function segmentsFailed(item: Item, ctx: DownloadContext, part: PartFile, run: SegmentRun): Promise<never> {
+  const error = await run.settle().then(
+    () => new DownloadError('segmented download stopped', true, 'UNKNOWN'),
+    (err: unknown) => toDownloadError(err),
+  );
+  part.close();
+  if (error instanceof RangesRefused) {
+    item.noSplit = true;
+    item.resume = undefined;
+    await removePartFiles(part.path);
+    ctx.setBytes(item, 0, item.total);
+  } else {
+    item.resume = run.resumeState();
+    ctx.setBytes(item, run.written(), item.total);
+  }
+  throw error;
 }
 
 /** Resume state for the next attempt, when a validator makes continuing safe. */

@@ -21,6 +21,8 @@ export class Item extends Cancellation {
   retryAt: number | undefined;
   /** What went wrong with each source given up on, for the final message. */
   mirrorFailures: string[] | undefined;
+  /** The server refused ranges of this file: download it in one piece. */
+  noSplit = false;
   /** Whether this run wrote to the `.part`, so it is this run's to keep or remove. */
   partTouched = false;
   /** Validators and size of the `.part` kept between attempts of this run. */

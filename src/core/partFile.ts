@@ -8,11 +8,29 @@ export interface ResumeRecord {
   etag?: string;
   lastModified?: string;
   total?: number;
+  /** A download split into ranges: each range and how much of it is on disk (see segments.ts). */
+  segments?: Segment[];
 }
 
-/** What is known about a partial file: its size and how to validate continuing it. */
+/** Bytes [start, end) of the file, of which the first `done` are written. */
+export interface Segment {
+  start: number;
+  end: number;
+  done: number;
+}
+
+/**
+ * What is known about a partial file: how to validate continuing it, and its size (for a
+ * download in one piece; a segmented one says what is done in `segments`, its size is 0).
+ */
 export interface ResumeState extends ResumeRecord {
   size: number;
+}
+
+/** Where one connection's writing must stop, and where it has got to (on disk). */
+export interface WriteBound {
+  end: number;
+  written?(position: number): void;
 }
 
 export const metaPathOf = (partPath: string): string => `${partPath}.meta`;
@@ -22,7 +40,10 @@ export async function readResumeState(partPath: string, url: string): Promise<Re
   try {
     const [stat, text] = await Promise.all([fs.promises.stat(partPath), fs.promises.readFile(metaPathOf(partPath), 'utf8')]);
     const record = JSON.parse(text) as ResumeRecord;
-    if (record.url !== url || stat.size === 0 || !(record.etag || record.lastModified)) return undefined;
+    if (record.url !== url || !(record.etag || record.lastModified)) return undefined;
+    // A segmented file has its full length (holes included) from the start: its record says what is done.
+    if (record.segments) return validSegments(record.segments, record.total) ? { ...record, size: 0 } : undefined;
+    if (stat.size === 0) return undefined;
     return { ...record, size: stat.size };
   } catch {
     return undefined;
@@ -31,6 +52,22 @@ export async function readResumeState(partPath: string, url: string): Promise<Re
 
 export async function writeResumeRecord(partPath: string, record: ResumeRecord): Promise<void> {
   await fs.promises.writeFile(metaPathOf(partPath), JSON.stringify(record));
+}
+
+/** The same, synchronously: small, and on the path where a later await could see it half-done. */
+export function writeResumeRecordSync(partPath: string, record: ResumeRecord): void {
+  fs.writeFileSync(metaPathOf(partPath), JSON.stringify(record));
+}
+
+function validSegments(segments: unknown, total: number | undefined): boolean {
+  if (!Array.isArray(segments) || total === undefined) return false;
+  let next = 0;
+  for (const s of segments as Segment[]) {
+    if (!Number.isSafeInteger(s?.start) || !Number.isSafeInteger(s.end) || !Number.isSafeInteger(s.done)) return false;
+    if (s.start !== next || s.end <= s.start || s.done < 0 || s.done > s.end - s.start) return false;
+    next = s.end;
+  }
+  return next === total;
 }
 
 export async function removePartFiles(partPath: string): Promise<void> {
@@ -65,6 +102,11 @@ export class PartFile {
     this.continuing = false;
   }
 
+  /** Creates (or truncates) the file now, before other connections write into it. */
+  open(): void {
+    this.opened();
+  }
+
   /** Closes the file if it was opened; the caller renames or removes it. */
   close(): void {
     if (this.fd === undefined) return;
@@ -83,9 +125,10 @@ export class PartFile {
    * Bodies that end within WRITE_BATCH_BYTES are written with one synchronous writev. Larger ones
    * are written with batched asynchronous writev calls while the next chunks arrive, pausing the
    * connection when MAX_PENDING_BYTES wait for the disk. `onChunk` sees every chunk in order
-   * before it is written and may throw to stop the download.
+   * before it is written and may throw to stop the download. With a `bound`, writing stops at
+   * `bound.end` (which may move down while the body streams) and the connection is closed there.
    */
-  writeBody(body: BodySource, position: number, onChunk: (chunk: Buffer) => void): Promise<number> {
+  writeBody(body: BodySource, position: number, onChunk: (chunk: Buffer) => void, bound?: WriteBound): Promise<number> {
     return new Promise((resolve, reject) => {
       let pending: Buffer[] = [];
       let pendingBytes = 0;
@@ -100,6 +143,7 @@ export class PartFile {
         offset += writevAllSync(this.opened(), pending, offset);
         pending = [];
         pendingBytes = 0;
+        bound?.written?.(offset);
       };
       // Runs whenever something changed: writes what is due, or settles once the file is idle.
       const step = () => {
@@ -131,7 +175,10 @@ export class PartFile {
             writing = false;
             if (err) failure ??= err;
             else if (written !== bytes) failure ??= new Error(`short write: ${written} of ${bytes} bytes (disk full?)`);
-            else offset += written;
+            else {
+              offset += written;
+              bound?.written?.(offset);
+            }
             if (paused) {
               paused = false;
               body.resume();
@@ -152,15 +199,26 @@ export class PartFile {
       };
 
       body.consume({
-        onData(chunk) {
-          if (failure !== undefined) return;
+        onData(received) {
+          if (failure !== undefined || ended) return;
+          let chunk = received;
+          const room = bound ? bound.end - (offset + pendingBytes) : Infinity;
+          if (chunk.length > room) {
+            // The rest of the file is another connection's: keep what is ours, close this one.
+            chunk = chunk.subarray(0, Math.max(0, room));
+            ended = true;
+            body.abort(new Error('range complete'));
+          }
           try {
             onChunk(chunk);
           } catch (err) {
             return fail(err);
           }
-          pending.push(chunk);
-          pendingBytes += chunk.length;
+          if (chunk.length > 0) {
+            pending.push(chunk);
+            pendingBytes += chunk.length;
+          }
+          if (ended) return step();
           if (pendingBytes >= MAX_PENDING_BYTES && !paused) {
             paused = true;
             body.pause();
@@ -171,7 +229,9 @@ export class PartFile {
           ended = true;
           step();
         },
-        onError: fail,
+        onError(err) {
+          if (!ended) fail(err);
+        },
       });
     });
   }

@@ -83,6 +83,11 @@ export class Scheduler<T> {
     return pending;
   }
 
+  /** Items of `host` running now. */
+  activeOn(host: string): number {
+    return this.hosts.get(host)?.active ?? 0;
+  }
+
   /** Starts `item` now if it is waiting (queued or retrying), whatever the limits: it was cancelled. */
   expedite(item: T): void {
     for (const queue of this.hosts.values()) {

@@ -188,6 +188,11 @@ export interface DownloadOptions {
   targetDir: string;
   jobs: number;
   perHost: number;
+  /**
+   * Connections one download may use when its one connection is slow and the file large (aria2's
+   * -s): the rest is split into ranges, within `perHost`. 1: never split.
+   */
+  split: number;
   retries: number;
   /** Seconds, applied to connect, response headers and body idle. */
   timeoutSeconds: number;
@@ -222,6 +227,7 @@ export interface DownloadOptions {
 export const DEFAULT_OPTIONS: Omit<DownloadOptions, 'targetDir'> = {
   jobs: 8,
   perHost: 8,
+  split: 8,
   retries: 5,
   timeoutSeconds: 30,
   headers: {},

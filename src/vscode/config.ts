@@ -13,6 +13,7 @@ export interface Settings {
   targetDirectory: string;
   concurrency: number;
   connectionsPerHost: number;
+  splitConnections: number;
   retries: number;
   maxRetryWaitSeconds: number;
   timeoutSeconds: number;
@@ -38,6 +39,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     targetDirectory: c.get<string>('targetDirectory', '').trim(),
     concurrency: clampInt(c.get<number>('concurrency'), DEFAULT_OPTIONS.jobs, 1, 64),
     connectionsPerHost: clampInt(c.get<number>('connectionsPerHost'), DEFAULT_OPTIONS.perHost, 1, 64),
+    splitConnections: clampInt(c.get<number>('splitConnections'), DEFAULT_OPTIONS.split, 1, 64),
     retries: clampInt(c.get<number>('retries'), DEFAULT_OPTIONS.retries, 0, 20),
     maxRetryWaitSeconds: clampInt(c.get<number>('maxRetryWaitSeconds'), DEFAULT_OPTIONS.maxRetryWaitMs / 1000, 1, 86_400),
     timeoutSeconds: clampInt(c.get<number>('timeoutSeconds'), DEFAULT_OPTIONS.timeoutSeconds, 1, 3600),

@@ -15,6 +15,7 @@ export function downloadOptions(
     targetDir,
     jobs: settings.concurrency,
     perHost: settings.connectionsPerHost,
+    split: settings.splitConnections,
     retries: settings.retries,
     maxRetryWaitMs: settings.maxRetryWaitSeconds * 1000,
     timeoutSeconds: settings.timeoutSeconds,

@@ -8,7 +8,7 @@ describe('cli: parseCliArgs', () => {
       inputs: [{ kind: 'file', path: 'list.txt' }],
       format: undefined,
       dir: '.',
-      download: { jobs: 8, perHost: 8, retries: 5, maxRetryWaitMs: 300_000, timeoutSeconds: 30, maxSize: undefined, headers: {}, onExisting: 'skip' },
+      download: { jobs: 8, perHost: 8, split: 8, retries: 5, maxRetryWaitMs: 300_000, timeoutSeconds: 30, maxSize: undefined, headers: {}, onExisting: 'skip' },
       json: false,
       help: false,
       version: false,
@@ -17,7 +17,7 @@ describe('cli: parseCliArgs', () => {
 
   it('reads every option', () => {
     const args = parseCliArgs([
-      '--dir', 'out', '--jobs', '16', '--per-host', '2', '--retries', '0', '--max-retry-wait', '1.5', '--timeout', '2.5', '--max-size', '10M',
+      '--dir', 'out', '--jobs', '16', '--per-host', '2', '--split', '4', '--retries', '0', '--max-retry-wait', '1.5', '--timeout', '2.5', '--max-size', '10M',
       '--header', 'X-Token: abc', '--header', 'Authorization:Basic a:b', '--on-existing', 'rename', '--format', 'text', '--json', 'a.txt', '-', 'b.md',
     ]);
     assert.deepEqual(args, {
@@ -27,6 +27,7 @@ describe('cli: parseCliArgs', () => {
       download: {
         jobs: 16,
         perHost: 2,
+        split: 4,
         retries: 0,
         maxRetryWaitMs: 1500,
         timeoutSeconds: 2.5,
