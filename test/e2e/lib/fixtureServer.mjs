@@ -23,6 +23,8 @@ const LAST_MODIFIED = new Date('2024-01-02T03:04:05Z').toUTCString();
  * Starts the server. `files` maps a path ("/a/logo.png") to { body: Buffer, slow? }. A slow file's
  * full-body response sends `slow.head` bytes at once, then `slow.chunk` bytes every
  * `slow.intervalMs` ms; `slow: true` means { head: 64 KiB, chunk: 2 KiB, intervalMs: 100 }.
+ * `rateLimited: { retryAfter }` answers the first request for the file with 429 and that
+ * Retry-After (seconds).
  */
 export async function startFixtureServer(files) {
   const requests = [];
@@ -34,6 +36,11 @@ export async function startFixtureServer(files) {
     if (!file) {
       record.status = 404;
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    if (file.rateLimited && requests.filter((r) => r.path === req.url).length === 1) {
+      record.status = 429;
+      res.writeHead(429, { 'content-type': 'text/plain', 'retry-after': String(file.rateLimited.retryAfter) }).end('slow down\n');
       return;
     }
     const etag = `"${crypto.createHash('sha1').update(file.body).digest('hex').slice(0, 16)}"`;

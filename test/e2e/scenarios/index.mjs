@@ -3,8 +3,9 @@ import cancelResume from './cancelResume.mjs';
 import downloadCommand from './downloadCommand.mjs';
 import explorerMenu from './explorerMenu.mjs';
 import listWithMistakes from './listWithMistakes.mjs';
+import rateLimitedHost from './rateLimitedHost.mjs';
 import secretHeader from './secretHeader.mjs';
 import untitledSelection from './untitledSelection.mjs';
 import untrusted from './untrusted.mjs';
 
-export const scenarios = [downloadCommand, explorerMenu, cancelResume, untrusted, untitledSelection, secretHeader, listWithMistakes];
+export const scenarios = [downloadCommand, explorerMenu, cancelResume, untrusted, untitledSelection, secretHeader, listWithMistakes, rateLimitedHost];
