@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Benchmark: asset-fetch CLI vs curl, wget2 and aria2c, all downloading the same
-// files from a local nginx at 16-way concurrency. See bench/README.md.
+// Benchmark: the asset-fetch CLI against curl, wget2, aria2c and a minimal Node client (the floor),
+// in pairs: for each case and each of them, asset-fetch and the other tool run alternately
+// (ours, peer, ours, peer, ...), one ratio per pair, and the report gives the median ratio, so slow
+// drift of a shared machine hits both sides of every ratio alike. See bench/README.md.
 //
-// Progress goes to stderr; stdout carries only the Markdown report so it can be
-// piped or pasted as is.
+// Progress goes to stderr; stdout carries only the Markdown report so it can be piped or pasted.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,109 +13,177 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { nginxConfig } from './nginxConfig.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(BENCH, '..');
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
-const CONCURRENCY = 16;
 const TIME_BIN = '/usr/bin/time';
+const LATENCY_MS = 40;
+const CAP_RATE = 8_000_000; // bytes/s per connection in the capped case
+/** Outputs larger than this are compared byte for byte with the source only on each tool's first
+ *  run of a case (reading 1 GiB twice per run would double the large case's time); file count
+ *  and sizes are checked on every run. */
+const VERIFY_EVERY_RUN_BYTES = 256 * MiB;
 
-/** Download cases: `count` files of `size` bytes each, served from data/<name>/. */
-const CASES = {
-  small: { count: 2000, size: 16 * KiB, label: 'small (2,000 × 16 KiB)' },
-  medium: { count: 200, size: 1 * MiB, label: 'medium (200 × 1 MiB)' },
-  large: { count: 1, size: 1 * GiB, label: 'large (1 × 1 GiB)' },
+/** Generated once into BENCH_DATA/<name>/fNNNN.bin and reused. */
+const DATASETS = {
+  small: { count: 2000, size: 16 * KiB },
+  medium: { count: 200, size: 1 * MiB },
+  large: { count: 1, size: 1 * GiB },
+  latency: { count: 1000, size: 8 * KiB },
+  capped: { count: 1, size: 64 * MiB },
 };
-
-/** The memory case: many distinct URLs that nginx maps onto one 1-byte file, so
- *  the cost measured is per-URL bookkeeping, not bandwidth or disk. */
-const MEMORY = { count: 100_000, size: 1, label: 'memory (100,000 URLs × 1 B)' };
 const TINY_FILE = 'tiny.bin';
 
-const ALL_CASES = [...Object.keys(CASES), 'memory'];
+/**
+ * server: nginx (plain HTTP), nginx-tls (HTTPS, HTTP/2 offered), delay / capped (bench/testServer.mjs).
+ * segmented: aria2c gets -x16 -s16 -k1M. floor: extra bench/floorClient.mjs arguments.
+ */
+const CASES = {
+  small: { server: 'nginx', data: 'small', label: 'small (2,000 × 16 KiB)' },
+  medium: { server: 'nginx', data: 'medium', label: 'medium (200 × 1 MiB)' },
+  large: { server: 'nginx', data: 'large', label: 'large (1 × 1 GiB)', segmented: true },
+  latency: { server: 'delay', data: 'latency', label: `latency (1,000 × 8 KiB, ${LATENCY_MS} ms to first byte)` },
+  capped: { server: 'capped', data: 'capped', label: `capped (1 × 64 MiB, ${CAP_RATE / 1e6} MB/s per connection)`, segmented: true, floor: ['--split', String(MiB)] },
+  h2: { server: 'nginx-tls', data: 'small', label: 'h2 (2,000 × 16 KiB, nginx TLS + HTTP/2)' },
+  memory: { server: 'nginx', data: null, count: 100_000, size: 1, label: 'memory (100,000 URLs × 1 B)', once: true },
+};
+for (const spec of Object.values(CASES)) {
+  if (spec.data) Object.assign(spec, DATASETS[spec.data]);
+}
+const ALL_CASES = Object.keys(CASES);
+const PEERS = ['curl', 'wget2', 'aria2c'];
 
-/** The tools under test. `args` builds the argv for one download job. */
+/** The tools. `args(job, ctx)` builds the argv for one download into job.out. */
 const TOOLS = {
   ours: {
     label: 'asset-fetch',
     bin: process.execPath,
     args: (job, ctx) => [
-      ctx.cli, '--jobs', String(CONCURRENCY), '--per-host', String(CONCURRENCY),
-      '--dir', job.out, job.list,
+      ctx.cli, '--jobs', String(ctx.jobs), '--per-host', String(ctx.jobs), '--dir', job.out,
+      ...(job.ca ? ['--cacert', job.ca] : []), ...ctx.oursArgs, job.list,
+    ],
+  },
+  floor: {
+    label: 'floor',
+    bin: process.execPath,
+    args: (job, ctx) => [
+      path.join(BENCH, 'floorClient.mjs'), '--jobs', String(ctx.jobs), '--dir', job.out,
+      ...(job.ca ? ['--cacert', job.ca] : []), ...(job.spec.floor ?? []),
+      ...(ctx.floorH2 && job.spec.server === 'nginx-tls' ? ['--h2'] : []), job.list,
     ],
   },
   curl: {
     label: 'curl',
     bin: 'curl',
-    // URLs come from a config file (`url = ...` lines) rather than argv so 100k
-    // URLs work too. --remote-name-all is what makes curl save every URL under
-    // its remote name instead of writing bodies to stdout; --fail keeps HTTP
-    // error bodies from being saved as if they were the file. --no-progress-meter
-    // because curl 7.88 still draws the --parallel meter under --silent.
-    args: (job) => [
-      '--parallel', '--parallel-max', String(CONCURRENCY), '--remote-name-all',
+    // URLs come from a config file (`url = ...` lines) rather than argv so 100k URLs work too.
+    // --remote-name-all saves every URL under its remote name instead of writing bodies to
+    // stdout; --fail keeps HTTP error bodies from being saved as the file; --no-progress-meter
+    // because curl 7.88 still draws the --parallel meter under --silent. Over https curl
+    // negotiates HTTP/2 and multiplexes the parallel transfers on one connection.
+    args: (job, ctx) => [
+      '--parallel', '--parallel-max', String(ctx.jobs), '--remote-name-all',
       '--output-dir', job.out, '--fail', '--silent', '--show-error', '--no-progress-meter',
-      '-K', job.curlConfig,
+      ...(job.ca ? ['--cacert', job.ca] : []), '-K', job.curlConfig,
     ],
   },
   wget2: {
     label: 'wget2',
     bin: 'wget2',
-    // Non-recursive -i downloads save by basename directly under -P (no host
-    // dirs); --no-hsts/hpkp/ocsp/cookies only stop wget2 creating ~/.wget-* files.
-    args: (job) => [
-      `--max-threads=${CONCURRENCY}`, '--quiet', '--no-robots', '--no-host-directories',
-      '--no-hsts', '--no-hpkp', '--no-ocsp', '--no-cookies', '-P', job.out, '-i', job.list,
+    // Non-recursive -i downloads save by basename directly under -P (no host dirs);
+    // --no-hsts/hpkp/ocsp/cookies only stop wget2 creating ~/.wget-* files.
+    args: (job, ctx) => [
+      `--max-threads=${ctx.jobs}`, '--quiet', '--no-robots', '--no-host-directories',
+      '--no-hsts', '--no-hpkp', '--no-ocsp', '--no-cookies',
+      ...(job.ca ? [`--ca-certificate=${job.ca}`] : []), '-P', job.out, '-i', job.list,
     ],
   },
   aria2c: {
     label: 'aria2c',
     bin: 'aria2c',
-    // --file-allocation=none: aria2's default ("prealloc") writes zeros over the
-    // whole file before downloading, which the other tools don't do.
-    // --deferred-input for huge lists: otherwise aria2 parses the whole list up
-    // front (1.1 GB RSS for 100k URLs); it costs ~10% on small lists, so only there.
-    args: (job) => [
-      '-j', String(CONCURRENCY), '-x', '1', '-d', job.out, '-i', job.list,
+    // --file-allocation=none: aria2's default ("prealloc") writes zeros over the whole file
+    // before downloading, which the other tools don't do. --deferred-input for huge lists:
+    // otherwise aria2 parses the whole list up front (1.1 GB RSS for 100k URLs); it costs ~10% on
+    // small lists, so only there. Segmented cases: 16 connections per file, 1 MiB pieces.
+    args: (job, ctx) => [
+      '-j', String(ctx.jobs), ...(job.spec.segmented ? ['-x16', '-s16', '-k1M'] : ['-x', '1']),
+      '-d', job.out, '-i', job.list,
       '--console-log-level=error', '--summary-interval=0', '--show-console-readout=false',
       '--download-result=hide', '--allow-overwrite=true', '--auto-file-renaming=false',
       '--file-allocation=none', ...(job.urlCount > 10_000 ? ['--deferred-input=true'] : []),
+      ...(job.ca ? [`--ca-certificate=${job.ca}`] : []),
     ],
   },
 };
+const TOOL_ORDER = ['ours', 'floor', ...PEERS];
 
 // ---------------------------------------------------------------------------
 // Options
 
 function parseOptions() {
-  const { values } = parseArgs({
-    options: {
-      cases: { type: 'string', default: ALL_CASES.join(',') },
-      tools: { type: 'string', default: Object.keys(TOOLS).join(',') },
-      runs: { type: 'string', default: '5' },
-      cli: { type: 'string', default: process.env.ASSET_FETCH_CLI ?? path.join(REPO, 'dist/cli.js') },
-      timeout: { type: 'string', default: '600' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        cases: { type: 'string', default: ALL_CASES.join(',') },
+        tools: { type: 'string', default: TOOL_ORDER.join(',') },
+        runs: { type: 'string', default: '7' },
+        jobs: { type: 'string', default: '16' },
+        disk: { type: 'boolean', default: false },
+        'out-dir': { type: 'string' },
+        json: { type: 'string' },
+        cli: { type: 'string', default: process.env.ASSET_FETCH_CLI ?? path.join(REPO, 'dist/cli.js') },
+        'ours-args': { type: 'string', default: '' },
+        'memory-peers': { type: 'boolean', default: false },
+        'floor-h2': { type: 'boolean', default: false },
+        timeout: { type: 'string', default: '600' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    fail(`${err.message.split('\n')[0]} (see --help)`);
+  }
   if (values.help) {
     process.stdout.write(
-      'usage: node bench/bench.mjs [--cases small,medium,large,memory] [--tools ours,curl,wget2,aria2c]\n' +
-      '                            [--runs 5] [--cli dist/cli.js] [--timeout 600]\n' +
-      'env: BENCH_DATA (data cache dir), ASSET_FETCH_CLI (default for --cli)\n',
+      `usage: node bench/bench.mjs [--cases ${ALL_CASES.join(',')}]
+                            [--tools ${TOOL_ORDER.join(',')}] [--runs 7] [--jobs 16]
+                            [--disk | --out-dir DIR] [--json FILE] [--cli dist/cli.js]
+                            [--ours-args="..."] [--memory-peers] [--floor-h2] [--timeout 600]
+  --runs N        pairs per case and peer (asset-fetch, peer, asset-fetch, peer, ...)
+  --disk          write the downloads under /var/tmp instead of tmpfs (/dev/shm)
+  --out-dir DIR   write the downloads under DIR
+  --json FILE     also write the results (every run) to FILE
+  --ours-args=".." extra arguments for the asset-fetch CLI, e.g. --ours-args="--retries 0"
+  --memory-peers  run the peers on the 100,000-URL list too (one run each; aria2c takes minutes)
+  --floor-h2      the floor client speaks HTTP/2 (node:http2) in the h2 case, not HTTP/1.1 over TLS
+env: BENCH_DATA (data cache dir), ASSET_FETCH_CLI (default for --cli)
+`,
     );
     process.exit(0);
   }
   const cases = pickList(values.cases, ALL_CASES, '--cases');
-  const tools = pickList(values.tools, Object.keys(TOOLS), '--tools');
+  const tools = pickList(values.tools, TOOL_ORDER, '--tools');
   const runs = positiveInt(values.runs, '--runs');
+  const jobs = positiveInt(values.jobs, '--jobs');
   const timeoutMs = positiveInt(values.timeout, '--timeout') * 1000;
   const dataDir = process.env.BENCH_DATA || path.join(os.homedir(), '.cache/asset-fetch/bench-data');
-  return { cases, tools, runs, timeoutMs, cli: path.resolve(values.cli), dataDir };
+  let outBase = values['out-dir'] ?? (values.disk ? '/var/tmp' : '/dev/shm');
+  if (!values['out-dir'] && !values.disk && !fs.existsSync(outBase)) {
+    log(`no ${outBase}: outputs go to ${os.tmpdir()}`);
+    outBase = os.tmpdir();
+  }
+  return {
+    cases, tools, runs, jobs, timeoutMs, dataDir, disk: values.disk, outBase: path.resolve(outBase),
+    json: values.json ? path.resolve(values.json) : null, cli: path.resolve(values.cli),
+    oursArgs: values['ours-args'].split(/\s+/).filter(Boolean), memoryPeers: values['memory-peers'],
+    floorH2: values['floor-h2'],
+  };
 }
 
 /** Splits a comma list, rejects unknown names, and keeps the canonical order. */
@@ -143,9 +212,9 @@ function log(message) {
 }
 
 // ---------------------------------------------------------------------------
-// Cleanup: every child we start runs in its own process group so a timeout can
-// take down its whole tree; signals and normal exit all funnel through here so
-// nginx and the temp dir never outlive the benchmark.
+// Cleanup: every child we start runs in its own process group so a timeout can take down its
+// whole tree; signals and normal exit all funnel through here so servers and temp dirs never
+// outlive the benchmark.
 
 const liveGroups = new Set();
 const tempDirs = new Set();
@@ -174,11 +243,21 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
   });
 }
 
-function makeTempDir() {
-  // os.tmpdir() is on the same disk as the repo here; set TMPDIR to move it.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asset-fetch-bench-'));
+function makeTempDir(base) {
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, 'asset-fetch-bench-'));
   tempDirs.add(dir);
   return dir;
+}
+
+function sh(command) {
+  const r = spawnSync('sh', ['-c', `${command} 2>&1`], { encoding: 'utf8' });
+  return (r.stdout || '').trim();
+}
+
+/** File system type of the folder, as df names it (tmpfs, ext4, ...). */
+function fsType(dir) {
+  return sh(`df --output=fstype ${JSON.stringify(dir)} | tail -1`) || 'unknown';
 }
 
 // ---------------------------------------------------------------------------
@@ -188,16 +267,16 @@ const fileName = (i) => `f${String(i).padStart(4, '0')}.bin`;
 
 async function ensureData(dataDir, caseNames) {
   fs.mkdirSync(dataDir, { recursive: true });
-  for (const name of caseNames.filter((c) => c in CASES)) {
+  const sets = new Set(caseNames.map((c) => CASES[c].data).filter(Boolean));
+  for (const name of sets) {
     const dir = path.join(dataDir, name);
-    if (caseDataOk(dir, CASES[name])) continue;
-    log(`generating ${CASES[name].label} in ${dir}`);
-    await generateCase(dir, CASES[name]);
+    if (caseDataOk(dir, DATASETS[name])) continue;
+    log(`generating ${DATASETS[name].count} × ${DATASETS[name].size} B in ${dir}`);
+    await generateCase(dir, DATASETS[name]);
   }
   const tiny = path.join(dataDir, TINY_FILE);
-  if (fileSize(tiny) !== MEMORY.size) fs.writeFileSync(tiny, randomBytes(MEMORY.size));
-  // Flush freshly generated data now, so background writeback doesn't slow the
-  // first timed runs.
+  if (fileSize(tiny) !== 1) fs.writeFileSync(tiny, randomBytes(1));
+  // Flush freshly generated data now, so background writeback doesn't slow the first timed runs.
   spawnSync('sync');
 }
 
@@ -216,8 +295,8 @@ function fileSize(file) {
   }
 }
 
-/** Writes into a sibling temp dir and renames, so an interrupted generation is
- *  never mistaken for a complete data set. */
+/** Writes into a sibling temp dir and renames, so an interrupted generation is never mistaken
+ *  for a complete data set. */
 async function generateCase(dir, spec) {
   const staging = `${dir}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
@@ -227,8 +306,8 @@ async function generateCase(dir, spec) {
   fs.renameSync(staging, dir);
 }
 
-/** Repeats one random block up to `size`, stamping each copy with its index so
- *  no two blocks are identical; this writes 1 GiB at disk speed. */
+/** Repeats one random block up to `size`, stamping each copy with its index so no two blocks are
+ *  identical; this writes 1 GiB at disk speed. */
 async function writeRandomFile(file, size) {
   const block = randomBytes(Math.min(size, MiB));
   const handle = await fs.promises.open(file, 'w');
@@ -243,7 +322,35 @@ async function writeRandomFile(file, size) {
 }
 
 // ---------------------------------------------------------------------------
-// nginx
+// TLS: a throw-away CA and a server certificate for 127.0.0.1, made with openssl.
+
+function makeCertificates(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'server.ext'), [
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature',
+    'extendedKeyUsage=serverAuth',
+    'subjectKeyIdentifier=hash',
+    'authorityKeyIdentifier=keyid,issuer',
+  ].join('\n') + '\n');
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  const steps = [
+    ['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=asset-fetch bench CA',
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+    ['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'],
+    ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
+      '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext'],
+  ];
+  for (const args of steps) {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args.slice(0, 2).join(' ')} failed: ${r.stderr || r.error}`);
+  }
+  return { ca: path.join(dir, 'ca.pem'), cert: path.join(dir, 'server.pem'), key: path.join(dir, 'server.key') };
+}
+
+// ---------------------------------------------------------------------------
+// Servers, all on 127.0.0.1
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -256,39 +363,59 @@ function freePort() {
   });
 }
 
-async function startNginx(dataDir, tmp) {
+async function startNginx(dataDir, work, tls) {
   const port = await freePort();
-  const prefix = path.join(tmp, 'nginx');
+  const tlsPort = tls ? await freePort() : null;
+  const prefix = path.join(work, 'nginx');
   fs.mkdirSync(prefix);
   const confPath = path.join(prefix, 'nginx.conf');
   const errorLog = path.join(prefix, 'error.log');
   fs.writeFileSync(confPath, nginxConfig({
     port, prefix, dataDir, generatedBy: 'bench/bench.mjs',
+    tls: tls && { port: tlsPort, cert: tls.cert, key: tls.key },
     locations: `location / { }
 # Any /many/<anything> is the same 1-byte file: 100k distinct URLs, no data set.
 location /many/ { try_files /${TINY_FILE} =404; }`,
   }));
-  // -e: without it nginx opens its compiled-in /var/log/nginx/error.log before
-  // it has read our config.
+  // -e: without it nginx opens its compiled-in /var/log/nginx/error.log before it has read our config.
   const child = spawn('nginx', ['-p', prefix, '-c', confPath, '-e', errorLog], {
     stdio: ['ignore', 'ignore', fs.openSync(errorLog, 'a')],
     detached: true,
   });
   liveGroups.add(child.pid);
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  await waitForHealthy(port, exited, errorLog);
-  log(`nginx listening on 127.0.0.1:${port}`);
-  return {
-    port,
-    async stop() {
-      killGroup(child.pid, 'SIGTERM');
-      await exited;
-      liveGroups.delete(child.pid);
-    },
-  };
+  await waitForHealthy(port, exited, () => readText(errorLog), 'nginx');
+  log(`nginx listening on 127.0.0.1:${port}${tls ? ` and (TLS, h2) 127.0.0.1:${tlsPort}` : ''}`);
+  return { port, tlsPort, stop: () => stopGroup(child.pid, exited) };
 }
 
-async function waitForHealthy(port, exited, errorLog) {
+/** bench/testServer.mjs in its own process (so serving never shares the bench's event loop). */
+async function startTestServer(dataDir, work, args, name) {
+  const errorLog = path.join(work, `${name}-server.log`);
+  const child = spawn(process.execPath, [path.join(BENCH, 'testServer.mjs'), '--root', dataDir, ...args], {
+    stdio: ['ignore', 'pipe', fs.openSync(errorLog, 'a')],
+    detached: true,
+  });
+  liveGroups.add(child.pid);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const lines = readline.createInterface({ input: child.stdout });
+  const port = await Promise.race([
+    new Promise((resolve) => lines.once('line', (line) => resolve(JSON.parse(line).port))),
+    exited.then(() => null),
+  ]);
+  if (!port) throw new Error(`test server did not start: ${readText(errorLog)}`);
+  await waitForHealthy(port, exited, () => readText(errorLog), 'test server');
+  log(`${name} server (${args.join(' ')}) listening on 127.0.0.1:${port}`);
+  return { port, stop: () => stopGroup(child.pid, exited) };
+}
+
+async function stopGroup(pid, exited) {
+  killGroup(pid, 'SIGTERM');
+  await exited;
+  liveGroups.delete(pid);
+}
+
+async function waitForHealthy(port, exited, errors, what) {
   let gone = false;
   exited.then(() => (gone = true));
   const deadline = Date.now() + 10_000;
@@ -297,8 +424,7 @@ async function waitForHealthy(port, exited, errorLog) {
     if ((await httpStatus(`http://127.0.0.1:${port}/healthz`)) === 204) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const errors = fs.existsSync(errorLog) ? fs.readFileSync(errorLog, 'utf8') : '';
-  throw new Error(`nginx did not come up on port ${port}:\n${errors}`);
+  throw new Error(`${what} did not come up on port ${port}:\n${errors()}`);
 }
 
 function httpStatus(url) {
@@ -314,55 +440,64 @@ function httpStatus(url) {
 // ---------------------------------------------------------------------------
 // Jobs: the URL list (plain and as curl config) for one case.
 
-function writeJobFiles(tmp, name, urls) {
-  const list = path.join(tmp, `${name}.txt`);
-  const curlConfig = path.join(tmp, `${name}.curlrc`);
+function writeJob(work, name, spec, urls, ca) {
+  const list = path.join(work, `${name}.txt`);
+  const curlConfig = path.join(work, `${name}.curlrc`);
   fs.writeFileSync(list, urls.join('\n') + '\n');
   fs.writeFileSync(curlConfig, urls.map((u) => `url = "${u}"`).join('\n') + '\n');
-  return { list, curlConfig, urlCount: urls.length };
+  return { name, spec, list, curlConfig, urlCount: urls.length, ca };
 }
 
-function caseUrls(port, name, spec) {
-  return Array.from({ length: spec.count }, (_, i) => `http://127.0.0.1:${port}/${name}/${fileName(i)}`);
-}
-
-function memoryUrls(port) {
-  return Array.from({ length: MEMORY.count }, (_, i) => `http://127.0.0.1:${port}/many/${String(i).padStart(6, '0')}.bin`);
+function caseUrls(base, spec) {
+  if (!spec.data) {
+    return Array.from({ length: spec.count }, (_, i) => `${base}/many/${String(i).padStart(6, '0')}.bin`);
+  }
+  return Array.from({ length: spec.count }, (_, i) => `${base}/${spec.data}/${fileName(i)}`);
 }
 
 // ---------------------------------------------------------------------------
 // Running one tool once
 
 /**
- * Runs one download into a fresh empty dir under GNU time (for peak RSS) and
- * checks the result. Wall time is measured here, around the whole process, so
- * every tool pays the same start-up cost it would pay for a user.
+ * Runs one download into a fresh empty folder under GNU time -v (peak RSS, CPU) and checks the
+ * result. Wall time is measured here, around the whole process, so every tool pays the start-up
+ * cost it would pay for a user.
  */
-async function runOnce(toolName, job, spec, ctx) {
+async function runOnce(toolName, job, ctx, verifyContent) {
   const tool = TOOLS[toolName];
-  const out = path.join(ctx.tmp, `out-${toolName}`);
+  const out = path.join(ctx.outRoot, `${job.name}-${toolName}`);
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out);
-  const logFile = path.join(ctx.tmp, `${toolName}.log`);
-  const rssFile = path.join(ctx.tmp, `${toolName}.rss`);
-  fs.rmSync(rssFile, { force: true });
+  const logFile = path.join(ctx.work, `${toolName}.log`);
+  const timeFile = path.join(ctx.work, `${toolName}.time`);
+  fs.rmSync(timeFile, { force: true });
 
-  const argv = ['-f', '%M', '-o', rssFile, tool.bin, ...tool.args({ ...job, out }, ctx)];
+  const argv = ['-v', '-o', timeFile, tool.bin, ...tool.args({ ...job, out }, ctx)];
   const { ms, code, signal, timedOut } = await timedSpawn(TIME_BIN, argv, logFile, ctx.timeoutMs);
-  const rssKB = Number.parseInt(readText(rssFile).trim().split('\n').pop(), 10) || null;
-  const got = tally(out);
+  const usage = parseTimeV(readText(timeFile));
+  const problem = checkOutput(out, job.spec, ctx.dataDir, verifyContent);
   fs.rmSync(out, { recursive: true, force: true });
+  // On a disk, let the deletions (and whatever writeback is due) settle before the next run.
+  if (ctx.disk) spawnSync('sync', ['--file-system', ctx.outRoot]);
 
-  const want = { files: spec.count, bytes: spec.count * spec.size };
   let error = null;
   if (timedOut) error = `timed out after ${ctx.timeoutMs / 1000} s`;
   else if (code !== 0) error = `exit ${code ?? signal}`;
-  if (got.files !== want.files || got.bytes !== want.bytes) {
-    const mismatch = `got ${got.files} files / ${got.bytes} B, want ${want.files} / ${want.bytes} B`;
-    error = error ? `${error}; ${mismatch}` : mismatch;
-  }
+  if (problem) error = error ? `${error}; ${problem}` : problem;
   if (error) error += logTail(logFile);
-  return { seconds: ms / 1000, rssKB, ok: !error, error };
+  return { tool: toolName, seconds: ms / 1000, ...usage, ok: !error, verified: verifyContent && !error, error };
+}
+
+function parseTimeV(text) {
+  const get = (label) => {
+    const m = new RegExp(`^\\s*${label}: (.+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : null;
+  };
+  return {
+    rssKB: get('Maximum resident set size \\(kbytes\\)'),
+    userS: get('User time \\(seconds\\)'),
+    sysS: get('System time \\(seconds\\)'),
+  };
 }
 
 function timedSpawn(bin, args, logFile, timeoutMs) {
@@ -387,17 +522,49 @@ function timedSpawn(bin, args, logFile, timeoutMs) {
   });
 }
 
-/** Counts regular files and bytes anywhere under dir, so a tool that nests
- *  files in host/path dirs still gets counted (and flagged only on mismatch). */
-function tally(dir) {
+/** Every regular file anywhere under out (so a tool that nests files still gets counted) must
+ *  add up to the case's count and bytes; with verifyContent, each expected file must sit at
+ *  out/<name> with the source's exact bytes. Returns a description of what is wrong, or null. */
+function checkOutput(out, spec, dataDir, verifyContent) {
   let files = 0;
   let bytes = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+  for (const entry of fs.readdirSync(out, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     files++;
     bytes += fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
   }
-  return { files, bytes };
+  const want = { files: spec.count, bytes: spec.count * spec.size };
+  if (files !== want.files || bytes !== want.bytes) {
+    return `got ${files} files / ${bytes} B, want ${want.files} / ${want.bytes} B`;
+  }
+  if (!verifyContent || !spec.data) return null;
+  for (let i = 0; i < spec.count; i++) {
+    const name = fileName(i);
+    if (!sameContent(path.join(out, name), path.join(dataDir, spec.data, name))) return `${name}: content differs from the source`;
+  }
+  return null;
+}
+
+function sameContent(a, b) {
+  let fa;
+  let fb;
+  try {
+    fa = fs.openSync(a, 'r');
+    fb = fs.openSync(b, 'r');
+    const ba = Buffer.allocUnsafe(4 * MiB);
+    const bb = Buffer.allocUnsafe(4 * MiB);
+    for (;;) {
+      const na = fs.readSync(fa, ba);
+      const nb = fs.readSync(fb, bb);
+      if (na !== nb || !ba.subarray(0, na).equals(bb.subarray(0, nb))) return false;
+      if (na === 0) return true;
+    }
+  } catch {
+    return false;
+  } finally {
+    if (fa !== undefined) fs.closeSync(fa);
+    if (fb !== undefined) fs.closeSync(fb);
+  }
 }
 
 function readText(file) {
@@ -410,140 +577,238 @@ function readText(file) {
 
 function logTail(file) {
   const text = readText(file).trim();
-  return text ? `\n    output: ${text.slice(-400).replace(/\n/g, '\n    ')}` : '';
+  return text ? ` — output: ${text.slice(-300).replace(/\s*\n\s*/g, ' / ')}` : '';
 }
 
 // ---------------------------------------------------------------------------
 // Cases
 
-/** Runs are interleaved (run 1 of every tool, then run 2, ...) so slow drift in
- *  machine state (page cache, thermal, background writeback) hits all tools alike. */
-async function benchCase(name, ctx) {
+/**
+ * Pairs: in round r, for each partner p (rotated each round): asset-fetch, then p; the pair's
+ * ratio is ours / p. A tool that fails once is reported as failing the case and not run again
+ * in it; its partners keep running, so their times are still reported.
+ */
+async function benchCase(name, job, ctx) {
   const spec = CASES[name];
-  const job = writeJobFiles(ctx.tmp, name, caseUrls(ctx.port, name, spec));
+  const hasOurs = ctx.tools.includes('ours');
+  const partners = ctx.tools.filter((t) => t !== 'ours');
   const runs = Object.fromEntries(ctx.tools.map((t) => [t, []]));
-  for (let r = 1; r <= ctx.runs; r++) {
-    for (const tool of ctx.tools) {
-      // One failure is enough to report the tool as broken for this case.
-      if (runs[tool].some((x) => !x.ok)) continue;
-      const result = await runOnce(tool, job, spec, ctx);
-      runs[tool].push(result);
-      log(`${name} run ${r}/${ctx.runs} ${tool}: ${result.ok ? `${result.seconds.toFixed(3)} s` : `ERROR ${result.error}`}`);
+  const pairs = Object.fromEntries(partners.map((p) => [p, []]));
+  const failed = new Set();
+  const totalBytes = spec.count * spec.size;
+
+  const run = async (tool, round) => {
+    if (failed.has(tool)) return null;
+    const verify = totalBytes <= VERIFY_EVERY_RUN_BYTES || runs[tool].length === 0;
+    const result = await runOnce(tool, job, ctx, verify);
+    runs[tool].push(result);
+    if (!result.ok) failed.add(tool);
+    log(`${name} ${round}/${ctx.runs} ${tool}: ${result.ok ? `${result.seconds.toFixed(3)} s, ${mb(result.rssKB)} MB` : `ERROR ${result.error}`}`);
+    return result;
+  };
+
+  for (let round = 1; round <= ctx.runs; round++) {
+    if (!partners.length) {
+      await run('ours', round);
+      continue;
+    }
+    const shift = (round - 1) % partners.length;
+    for (const partner of [...partners.slice(shift), ...partners.slice(0, shift)]) {
+      const a = hasOurs ? await run('ours', round) : null;
+      const b = await run(partner, round);
+      if (a?.ok && b?.ok) pairs[partner].push({ round, ours: a.seconds, peer: b.seconds, ratio: a.seconds / b.seconds });
     }
   }
-  return { label: spec.label, runs, median: mapValues(runs, medianSeconds) };
+  return summarise(name, runs, pairs, failed);
 }
 
-/** One run per tool: it is slow (100k files to write and delete) and peak RSS
- *  barely varies between runs. */
-async function benchMemory(ctx) {
-  const job = writeJobFiles(ctx.tmp, 'memory', memoryUrls(ctx.port));
-  const runs = {};
-  for (const tool of ctx.tools) {
-    const result = await runOnce(tool, job, MEMORY, ctx);
-    runs[tool] = result;
-    log(`memory ${tool}: ${result.ok ? `${(result.rssKB / 1024).toFixed(1)} MB, ${result.seconds.toFixed(2)} s` : `ERROR ${result.error}`}`);
+/** The 100,000-URL list: one run of asset-fetch (and with --memory-peers of each peer): slow
+ *  (100k files to write and delete) and peak RSS barely varies between runs. */
+async function benchOnce(name, job, ctx) {
+  const tools = ctx.tools.filter((t) => t === 'ours' || (ctx.memoryPeers && PEERS.includes(t)));
+  const runs = Object.fromEntries(tools.map((t) => [t, []]));
+  const failed = new Set();
+  for (const tool of tools) {
+    const result = await runOnce(tool, job, ctx, false);
+    runs[tool].push(result);
+    if (!result.ok) failed.add(tool);
+    log(`${name} ${tool}: ${result.ok ? `${mb(result.rssKB)} MB, ${result.seconds.toFixed(2)} s` : `ERROR ${result.error}`}`);
   }
-  return { label: MEMORY.label, runs };
+  return summarise(name, runs, {}, failed);
 }
 
-function medianSeconds(runs) {
-  if (!runs.length || runs.some((r) => !r.ok)) return null;
-  const s = runs.map((r) => r.seconds).sort((a, b) => a - b);
+function summarise(name, runs, pairs, failed) {
+  const tools = {};
+  for (const [tool, list] of Object.entries(runs)) {
+    const ok = list.filter((r) => r.ok);
+    tools[tool] = {
+      runs: list.length,
+      failed: failed.has(tool),
+      error: list.find((r) => !r.ok)?.error ?? null,
+      median: failed.has(tool) ? null : median(ok.map((r) => r.seconds)),
+      peakRssKB: ok.length ? Math.max(...ok.map((r) => r.rssKB ?? 0)) : null,
+      cpuS: failed.has(tool) ? null : median(ok.map((r) => (r.userS ?? 0) + (r.sysS ?? 0))),
+    };
+  }
+  const vs = {};
+  for (const [partner, list] of Object.entries(pairs)) {
+    const ratios = list.map((p) => p.ratio);
+    vs[partner] = {
+      pairs: list.length,
+      ours: median(list.map((p) => p.ours)),
+      peer: median(list.map((p) => p.peer)),
+      ratio: failed.has('ours') || failed.has(partner) ? null : median(ratios),
+      min: ratios.length ? Math.min(...ratios) : null,
+      max: ratios.length ? Math.max(...ratios) : null,
+      list,
+    };
+  }
+  const ranked = PEERS.filter((p) => typeof tools[p]?.median === 'number').sort((a, b) => tools[a].median - tools[b].median);
+  return { name, label: CASES[name].label, tools, vs, bestPeer: ranked[0] ?? null, runs };
+}
+
+function median(values) {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-function mapValues(obj, fn) {
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, fn(v)]));
+function mb(kb) {
+  return typeof kb === 'number' ? (kb / 1024).toFixed(1) : '?';
 }
 
 // ---------------------------------------------------------------------------
 // Report
 
-function versions(cli) {
-  const first = (cmd) => {
-    const r = spawnSync('sh', ['-c', `${cmd} 2>&1`], { encoding: 'utf8' });
-    return (r.stdout || '').split('\n')[0].trim() || 'unavailable';
-  };
-  return {
+function versionInfo(cli) {
+  const first = (cmd) => sh(cmd).split('\n')[0] || 'unavailable';
+  const short = (text, re) => re.exec(text)?.[1] ?? text;
+  const full = {
     node: process.version,
-    'asset-fetch': fs.existsSync(cli)
-      ? `${first(`${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} --version`)} (${cli}, built ${fs.statSync(cli).mtime.toISOString()})`
-      : 'missing',
     curl: first('curl --version'),
     wget2: first('wget2 --version'),
     aria2c: first('aria2c --version'),
     nginx: first('nginx -v'),
-    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / GiB).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}`,
+    openssl: first('openssl version'),
+  };
+  let ours = 'missing';
+  if (fs.existsSync(cli)) {
+    const commit = sh(`git -C ${JSON.stringify(REPO)} rev-parse --short HEAD`);
+    const dirty = spawnSync('git', ['-C', REPO, 'diff', '--quiet', 'HEAD', '--', 'src']).status === 1;
+    ours = `${first(`${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} --version`)} (commit ${commit}${dirty ? ' + uncommitted src/ changes' : ''}; ${cli.startsWith(REPO + path.sep) ? path.relative(REPO, cli) : cli} built ${fs.statSync(cli).mtime.toISOString()})`;
+  }
+  return {
+    full: { ...full, 'asset-fetch': ours },
+    short: {
+      'asset-fetch': ours,
+      node: full.node,
+      curl: short(full.curl, /^curl (\S+)/),
+      wget2: short(full.wget2, /Wget2 (\S+)/),
+      aria2c: short(full.aria2c, /aria2 version (\S+)/),
+      nginx: short(full.nginx, /nginx\/(\S+)/),
+      openssl: short(full.openssl, /OpenSSL (\S+)/),
+    },
   };
 }
 
-const TOOL_ORDER = Object.keys(TOOLS);
+function machineInfo() {
+  const cpus = os.cpus();
+  return {
+    nproc: Number(sh('nproc')) || os.availableParallelism(),
+    cpu: cpus[0]?.model ?? 'cpu',
+    memoryGiB: Number((os.totalmem() / GiB).toFixed(1)),
+    kernel: `${os.type()} ${os.release()}`,
+  };
+}
 
-function renderMarkdown(results, ctx) {
+const secs = (v) => (typeof v === 'number' ? v.toFixed(3) : null);
+const times = (v) => (typeof v === 'number' ? `${v.toFixed(2)}×` : null);
+
+function renderMarkdown(results) {
+  const { machine, versions, options } = results;
   const lines = [];
   const errors = [];
-  const cell = (tool, caseName, text) => {
-    if (!ctx.tools.includes(tool)) return '–';
-    if (text !== null) return text;
-    errors.push(`- ${caseName} / ${TOOLS[tool].label}: ${firstError(results, caseName, tool)}`);
-    return 'error';
+  const toolCell = (c, tool, text) => {
+    const t = c.tools[tool];
+    if (!t) return '–';
+    if (t.failed) {
+      errors.push(`- ${c.label}, ${TOOLS[tool].label}: ${t.error}`);
+      return '**failed**';
+    }
+    return text ?? '–';
   };
 
-  if (Object.keys(results.cases).length) {
-    lines.push(`Median wall time in seconds over ${ctx.runs} run(s), ${CONCURRENCY}-way concurrency, nginx on 127.0.0.1.`, '');
-    lines.push(`| case | ${TOOL_ORDER.map((t) => TOOLS[t].label).join(' | ')} | ratio vs faster of curl/wget2 |`);
-    lines.push(`|---|${TOOL_ORDER.map(() => '---:').join('|')}|---:|`);
-    for (const [name, c] of Object.entries(results.cases)) {
-      const cells = TOOL_ORDER.map((t) => cell(t, name, fmt(c.median[t], 3)));
-      lines.push(`| ${c.label} | ${cells.join(' | ')} | ${ratio(c.median)} |`);
+  lines.push(`## asset-fetch benchmark, ${results.startedAt.slice(0, 10)}`, '');
+  lines.push(`- date: ${results.startedAt} – ${results.finishedAt}`);
+  lines.push(`- machine: nproc ${machine.nproc} (${machine.cpu}), ${machine.memoryGiB} GiB RAM, ${machine.kernel}; load average ${results.load.start.join(' ')} at start, ${results.load.end.join(' ')} at end`);
+  lines.push(`- versions: ${Object.entries(versions.short).filter(([k]) => k !== 'asset-fetch').map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(`- asset-fetch: ${versions.short['asset-fetch']}${options.oursArgs.length ? `, extra arguments \`${options.oursArgs.join(' ')}\`` : ''}`);
+  lines.push(`- outputs: ${results.outFs} (${options.outBase}); ${options.runs} pair(s) per case and partner, ${options.jobs}-way concurrency; servers on 127.0.0.1`);
+  lines.push('');
+
+  const cases = Object.values(results.cases);
+  if (cases.length) {
+    lines.push('Seconds, medians; ratio = asset-fetch ÷ the peer, median of the per-pair ratios (lower is better, 1.00× = parity); best peer = the fastest median of curl, wget2, aria2c; floor = bench/floorClient.mjs; peak RSS = largest of asset-fetch\'s runs.', '');
+    lines.push('| case | asset-fetch | best peer | peer | ratio | floor | ÷ floor | peak RSS MB |');
+    lines.push('|---|---:|---|---:|---:|---:|---:|---:|');
+    for (const c of cases) {
+      const best = c.bestPeer;
+      const ours = toolCell(c, 'ours', secs(c.tools.ours?.median));
+      const ratio = best && c.vs[best] ? times(c.vs[best].ratio) ?? '–' : '–';
+      const floor = toolCell(c, 'floor', secs(c.tools.floor?.median));
+      const vsFloor = c.vs.floor ? times(c.vs.floor.ratio) ?? '–' : '–';
+      const rss = c.tools.ours?.peakRssKB ? mb(c.tools.ours.peakRssKB) : '–';
+      lines.push(`| ${c.label} | ${ours} | ${best ? TOOLS[best].label : '–'} | ${best ? secs(c.tools[best].median) : '–'} | ${ratio} | ${floor} | ${vsFloor} | ${rss} |`);
+      for (const p of PEERS) if (c.tools[p]?.failed) toolCell(c, p); // collect peers' errors too
+    }
+    lines.push('');
+
+    lines.push('Every pair (asset-fetch against each partner): medians over the pairs, ratio median [min–max], CPU = user + system seconds, peak RSS in MB.', '');
+    lines.push('| case | partner | pairs | asset-fetch | partner | ratio | CPU ours / partner | RSS ours / partner |');
+    lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
+    for (const c of cases) {
+      for (const tool of TOOL_ORDER.filter((t) => t !== 'ours' && c.tools[t])) {
+        const v = c.vs[tool];
+        const t = c.tools[tool];
+        const o = c.tools.ours;
+        const ratio = v?.ratio != null ? `${times(v.ratio)} [${v.min.toFixed(2)}–${v.max.toFixed(2)}]` : '–';
+        const cpu = `${o?.cpuS != null ? o.cpuS.toFixed(2) : '–'} / ${t.cpuS != null ? t.cpuS.toFixed(2) : '–'}`;
+        const rss = `${o?.peakRssKB ? mb(o.peakRssKB) : '–'} / ${t.peakRssKB ? mb(t.peakRssKB) : '–'}`;
+        const partnerTime = t.failed ? '**failed**' : secs(v?.peer ?? t.median) ?? '–';
+        const oursTime = o?.failed ? '**failed**' : secs(v?.ours ?? o?.median) ?? '–';
+        lines.push(`| ${c.label} | ${TOOLS[tool].label} | ${v?.pairs ?? 0} | ${oursTime} | ${partnerTime} | ${ratio} | ${cpu} | ${rss} |`);
+      }
     }
     lines.push('');
   }
 
-  if (results.memory) {
-    const m = results.memory.runs;
-    const get = (t, key, scale, digits) => (m[t]?.ok ? (m[t][key] / scale).toFixed(digits) : null);
-    lines.push(`${MEMORY.label}: one run each.`, '');
-    lines.push(`| 100,000 URLs | ${TOOL_ORDER.map((t) => TOOLS[t].label).join(' | ')} |`);
-    lines.push(`|---|${TOOL_ORDER.map(() => '---:').join('|')}|`);
-    lines.push(`| peak RSS (MB) | ${TOOL_ORDER.map((t) => cell(t, 'memory', get(t, 'rssKB', 1024, 1))).join(' | ')} |`);
-    lines.push(`| wall time (s) | ${TOOL_ORDER.map((t) => (ctx.tools.includes(t) ? get(t, 'seconds', 1, 2) ?? 'error' : '–')).join(' | ')} |`);
-    const ours = m.ours?.ok ? m.ours.rssKB / 1024 : null;
-    if (ours !== null) lines.push('', `**asset-fetch peak RSS for 100,000 URLs: ${ours.toFixed(1)} MB** (wall ${m.ours.seconds.toFixed(2)} s)`);
-    lines.push('');
-  }
+  const notes = [];
+  if (results.cases.latency) notes.push(`latency: the ideal with ${options.jobs} connections is files ÷ jobs × wait = ${(CASES.latency.count / options.jobs * LATENCY_MS / 1000).toFixed(2)} s.`);
+  const capped = CASES.capped.size / CAP_RATE;
+  if (results.cases.capped) notes.push(`capped: one connection needs ${capped.toFixed(1)} s; ${options.jobs} connections ${(capped / options.jobs).toFixed(2)} s. aria2c runs with -x16 -s16 -k1M here and for large; the floor client fetches 1 MiB Range parts over its ${options.jobs} connections.`);
+  if (results.cases.h2) notes.push(`h2: nginx offers h2 and http/1.1 by ALPN; curl negotiated HTTP/${results.h2Probe ?? '?'}; ${options.floorH2 ? `the floor client uses node:http2 (one connection, ${options.jobs} streams)` : `the floor client speaks HTTP/1.1 over TLS on ${options.jobs} connections (node:http2 on one connection was slower here; --floor-h2 uses it)`}.`);
+  notes.push('floor: bench/floorClient.mjs, plain keep-alive sockets (node:net / node:tls), one request at a time per connection, fs.writeSync straight to the final name, no retries or bookkeeping.');
+  lines.push('Notes:', '', ...notes.map((n) => `- ${n}`), '');
 
-  if (errors.length) lines.push('Errors:', '', ...errors, '');
-  lines.push('Versions:', '', ...Object.entries(results.versions).map(([k, v]) => `- ${k}: ${v}`), '');
+  if (errors.length) lines.push('Failures (the tool\'s first failed run in the case; it was not run again there):', '', ...[...new Set(errors)], '');
   return lines.join('\n');
 }
 
-function fmt(value, digits) {
-  return value === null || value === undefined ? null : value.toFixed(digits);
-}
-
-function ratio(median) {
-  const peers = [median.curl, median.wget2].filter((v) => typeof v === 'number');
-  if (typeof median.ours !== 'number' || !peers.length) return '–';
-  return `${(median.ours / Math.min(...peers)).toFixed(2)}×`;
-}
-
-function firstError(results, caseName, tool) {
-  const runs = caseName === 'memory' ? [results.memory.runs[tool]] : results.cases[caseName].runs[tool];
-  return runs.find((r) => r && !r.ok)?.error ?? 'no successful run';
-}
-
-function saveResults(results, markdown) {
+function saveResults(results, markdown, jsonPath) {
   const dir = path.join(REPO, 'bench/results');
   fs.mkdirSync(dir, { recursive: true });
   const stamp = results.startedAt.replace(/[:.]/g, '-');
-  fs.writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify(results, null, 2) + '\n');
+  const json = JSON.stringify(results, null, 2) + '\n';
+  fs.writeFileSync(path.join(dir, `${stamp}.json`), json);
   fs.writeFileSync(path.join(dir, `${stamp}.md`), markdown);
-  fs.copyFileSync(path.join(dir, `${stamp}.json`), path.join(dir, 'latest.json'));
-  fs.copyFileSync(path.join(dir, `${stamp}.md`), path.join(dir, 'latest.md'));
+  fs.writeFileSync(path.join(dir, 'latest.json'), json);
+  fs.writeFileSync(path.join(dir, 'latest.md'), markdown);
   log(`results written to bench/results/${stamp}.{json,md} (and latest.*)`);
+  if (jsonPath) {
+    fs.writeFileSync(jsonPath, json);
+    log(`results written to ${jsonPath}`);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -551,35 +816,72 @@ function saveResults(results, markdown) {
 /** Drops tools that can't run here (with a note) rather than failing later. */
 function usableTools(opts) {
   return opts.tools.filter((tool) => {
-    const ok = tool === 'ours'
-      ? fs.existsSync(opts.cli)
-      : spawnSync('sh', ['-c', `command -v ${TOOLS[tool].bin}`]).status === 0;
-    if (!ok) log(`skipping ${tool}: ${tool === 'ours' ? `${opts.cli} not found (run npm run build)` : 'not installed'}`);
+    let ok = true;
+    if (tool === 'ours') ok = fs.existsSync(opts.cli);
+    else if (PEERS.includes(tool)) ok = spawnSync('sh', ['-c', `command -v ${TOOLS[tool].bin}`]).status === 0;
+    if (!ok) log(`skipping ${tool}: ${tool === 'ours' ? `${opts.cli} not found (run npm run build)` : 'not installed (bench/run.sh installs it)'}`);
     return ok;
   });
 }
 
+const loadAvg = () => os.loadavg().map((l) => Number(l.toFixed(2)));
+
 async function main() {
   const opts = parseOptions();
   if (!fs.existsSync(TIME_BIN)) fail(`${TIME_BIN} (GNU time) is required; run bench/run.sh or apt-get install time`);
-  if (spawnSync('sh', ['-c', 'command -v nginx']).status !== 0) fail('nginx is required; run bench/run.sh');
+  const nginxCases = opts.cases.filter((c) => CASES[c].server.startsWith('nginx'));
+  if (nginxCases.length && spawnSync('sh', ['-c', 'command -v nginx']).status !== 0) fail('nginx is required; run bench/run.sh');
+  if (opts.cases.includes('h2') && spawnSync('sh', ['-c', 'command -v openssl']).status !== 0) fail('openssl is required for the h2 case; run bench/run.sh');
   const tools = usableTools(opts);
   if (!tools.length) fail('no tool to benchmark');
 
   const startedAt = new Date().toISOString();
+  const load = { start: loadAvg() };
   await ensureData(opts.dataDir, opts.cases);
-  const tmp = makeTempDir();
-  const server = await startNginx(opts.dataDir, tmp);
-  const ctx = { ...opts, tools, tmp, port: server.port };
+  const work = makeTempDir(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
+  const outRoot = makeTempDir(opts.outBase);
+  const outFs = fsType(outRoot);
+  if (opts.disk && outFs === 'tmpfs') log(`warning: --disk, but ${opts.outBase} is tmpfs`);
+  log(`outputs in ${outRoot} (${outFs})`);
+  const ctx = { ...opts, tools, work, outRoot };
 
-  const results = { startedAt, options: { ...opts, tools }, versions: versions(opts.cli), cases: {}, memory: null };
-  for (const name of opts.cases.filter((c) => c in CASES)) results.cases[name] = await benchCase(name, ctx);
-  if (opts.cases.includes('memory')) results.memory = await benchMemory(ctx);
-  await server.stop();
+  const tls = opts.cases.includes('h2') ? makeCertificates(path.join(work, 'tls')) : null;
+  const nginx = nginxCases.length ? await startNginx(opts.dataDir, work, tls) : null;
+  const results = {
+    startedAt, finishedAt: null, load, machine: machineInfo(), outFs,
+    options: { ...opts, tools, outRoot }, versions: versionInfo(opts.cli), h2Probe: null, cases: {},
+  };
 
-  const markdown = renderMarkdown(results, ctx);
+  try {
+    for (const name of opts.cases) {
+      const spec = CASES[name];
+      let server = null;
+      let base;
+      let ca = null;
+      if (spec.server === 'nginx') base = `http://127.0.0.1:${nginx.port}`;
+      else if (spec.server === 'nginx-tls') {
+        base = `https://127.0.0.1:${nginx.tlsPort}`;
+        ca = tls.ca;
+        results.h2Probe = sh(`curl -s -o /dev/null --cacert ${JSON.stringify(ca)} -w '%{http_version}' ${base}/${spec.data}/${fileName(0)}`) || null;
+      } else {
+        const args = spec.server === 'delay' ? ['--delay-ms', String(LATENCY_MS)] : ['--rate', String(CAP_RATE)];
+        server = await startTestServer(opts.dataDir, work, args, name);
+        base = `http://127.0.0.1:${server.port}`;
+      }
+      const job = writeJob(work, name, spec, caseUrls(base, spec), ca);
+      log(`case ${spec.label}`);
+      results.cases[name] = spec.once ? await benchOnce(name, job, ctx) : await benchCase(name, job, ctx);
+      if (server) await server.stop();
+    }
+  } finally {
+    if (nginx) await nginx.stop();
+  }
+  results.finishedAt = new Date().toISOString();
+  load.end = loadAvg();
+
+  const markdown = renderMarkdown(results);
   process.stdout.write(markdown);
-  saveResults(results, markdown);
+  saveResults(results, markdown, opts.json);
 }
 
 main().catch((err) => {

@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian package per command we need; installed only when missing so repeated
-# runs don't touch apt at all.
-declare -A packages=([nginx]=nginx [curl]=curl [wget2]=wget2 [aria2c]=aria2)
+# Debian package per command we need (openssl makes the h2 case's CA and
+# certificate); installed only when missing so repeated runs don't touch apt.
+declare -A packages=([nginx]=nginx [curl]=curl [wget2]=wget2 [aria2c]=aria2 [openssl]=openssl)
 missing=()
 for cmd in "${!packages[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${packages[$cmd]}")

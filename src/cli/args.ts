@@ -9,7 +9,7 @@ import { nodeCaReader } from '../core/tlsProblems';
 /** The engine options the command line sets, under the engine's own names. */
 export type CliDownloadOptions = Pick<
   DownloadOptions,
-  'jobs' | 'perHost' | 'split' | 'retries' | 'maxRetryWaitMs' | 'timeoutSeconds' | 'maxSize' | 'headers' | 'hostHeaders' | 'onExisting' | 'proxy' | 'tls'
+  'jobs' | 'perHost' | 'split' | 'limitRate' | 'retries' | 'maxRetryWaitMs' | 'timeoutSeconds' | 'maxSize' | 'headers' | 'hostHeaders' | 'onExisting' | 'proxy' | 'tls'
 >;
 
 /** A positional argument: a URL to fetch, a list file, or "-" (the list on stdin). */
@@ -49,6 +49,7 @@ Options:
                            one fails its downloads, quoting the server (default 300)
   --timeout <seconds>      connect, response-header and body-idle timeout (default 30)
   --max-size <bytes>       fail items larger than this (suffixes K, M, G: 1024-based)
+  --limit-rate <rate>      bytes per second for all downloads together, e.g. 500K or 2M
   --header "Name: value"   extra request header for the list's own origins (repeatable)
   --host-header "host: Name: value"
                            extra request header for one host ("cdn.example.com" or
@@ -85,6 +86,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         timeout: { type: 'string', default: '30' },
         'max-retry-wait': { type: 'string', default: '300' },
         'max-size': { type: 'string' },
+        'limit-rate': { type: 'string' },
         header: { type: 'string', multiple: true, default: [] },
         'host-header': { type: 'string', multiple: true, default: [] },
         proxy: { type: 'string' },
@@ -116,6 +118,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       timeoutSeconds: positiveNumber('--timeout', values.timeout),
       maxRetryWaitMs: Math.round(positiveNumber('--max-retry-wait', values['max-retry-wait']) * 1000),
       maxSize: values['max-size'] === undefined ? undefined : byteSize(values['max-size']),
+      ...(values['limit-rate'] !== undefined && { limitRate: byteSize(values['limit-rate'], '--limit-rate') }),
       headers: parseHeaders(values.header),
       onExisting: onExisting(values['on-existing']),
       // Absent unless given: no proxy settings means the environment decides.
@@ -161,9 +164,9 @@ function positiveNumber(flag: string, value: string): number {
   return n;
 }
 
-function byteSize(value: string): number {
+function byteSize(value: string, flag = '--max-size'): number {
   const match = /^(\d+)([KMG]i?B?)?$/i.exec(value.trim());
-  if (!match) throw new UsageError(`--max-size must be a number of bytes (suffix K, M or G allowed), got "${value}"`);
+  if (!match || (flag === '--limit-rate' && Number(match[1]) === 0)) throw new UsageError(`${flag} must be a number of bytes (suffix K, M or G allowed), got "${value}"`);
   const unit = (match[2] ?? '').charAt(0).toUpperCase();
   const factor = unit === 'K' ? 1024 : unit === 'M' ? 1024 ** 2 : unit === 'G' ? 1024 ** 3 : 1;
   return Number(match[1]) * factor;

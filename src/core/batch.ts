@@ -6,6 +6,7 @@ import { TargetFolder } from './folders';
 import { createDispatcher } from './http';
 import { systemStoreProblem } from './tlsProblems';
 import { HostPoliteness } from './hostPoliteness';
+import { BandwidthBudget } from './bandwidth';
 import { Item } from './item';
 import { NameAllocator } from './nameAllocator';
 import { entrySource } from './listParser';
@@ -170,6 +171,7 @@ export class Batch {
       target,
       names: this.names,
       hosts: this.hosts,
+      budget: this.options.limitRate ? new BandwidthBudget(this.options.limitRate) : undefined,
       setState: (item, state) => this.setState(item, state),
       setBytes: (item, bytes, total) => {
         this.reporter.bytesChanged(item, bytes - item.bytes, (total ?? 0) - (item.total ?? 0));

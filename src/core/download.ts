@@ -3,6 +3,7 @@ import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { BandwidthBudget } from './bandwidth';
 import { decodedBody, encodingPlan } from './contentDecoding';
 import { CancelledError, DownloadError, toDownloadError } from './errors';
 import { formatBytes, formatDuration } from './format';
@@ -29,6 +30,8 @@ export interface DownloadContext {
   target: TargetFolder;
   names: NameAllocator;
   hosts: HostPoliteness;
+  /** The run's bandwidth limit, shared by every connection (--limit-rate). */
+  budget?: BandwidthBudget;
   setState(item: Item, state: ItemState): void;
   /** Sets what the item has and expects; the batch totals follow. */
   setBytes(item: Item, bytes: number, total: number | undefined): void;
@@ -310,7 +313,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
       split = new SegmentRun(item, ctx, part.path, { ...record, total: total! }, plan, (reason) => response.exchange.abort(reason));
       ctx.log('info', item, `${redactUrl(item.requestUrl)}: ${plan.length} connections for the rest of ${formatBytes(total!)}`);
       split.start(1);
-    }, bound);
+    }, { bound, budget: ctx.budget });
   } catch (err) {
     if (split) {
       split.fail(toDownloadError(err));

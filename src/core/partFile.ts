@@ -1,6 +1,7 @@
 // The temporary file a download streams into (`<name>.part`) and its resume record
 // (`<name>.part.meta`: the validators that make a later Range + If-Range request safe).
 import fs from 'node:fs';
+import type { BandwidthBudget } from './bandwidth';
 import type { BodySource } from './contentDecoding';
 
 export interface ResumeRecord {
@@ -25,6 +26,12 @@ export interface Segment {
  */
 export interface ResumeState extends ResumeRecord {
   size: number;
+}
+
+export interface WriteOptions {
+  bound?: WriteBound;
+  /** The run's bandwidth limit: the connection pauses when it overdraws. */
+  budget?: BandwidthBudget;
 }
 
 /** Where one connection's writing must stop, and where it has got to (on disk). */
@@ -128,7 +135,8 @@ export class PartFile {
    * before it is written and may throw to stop the download. With a `bound`, writing stops at
    * `bound.end` (which may move down while the body streams) and the connection is closed there.
    */
-  writeBody(body: BodySource, position: number, onChunk: (chunk: Buffer) => void, bound?: WriteBound): Promise<number> {
+  writeBody(body: BodySource, position: number, onChunk: (chunk: Buffer) => void, options: WriteOptions = {}): Promise<number> {
+    const { bound, budget } = options;
     return new Promise((resolve, reject) => {
       let pending: Buffer[] = [];
       let pendingBytes = 0;
@@ -136,9 +144,16 @@ export class PartFile {
       let ended = false;
       let failure: unknown;
       let paused = false;
+      /** Paused by the bandwidth budget until this timer fires. */
+      let rateTimer: NodeJS.Timeout | undefined;
       let offset = position;
 
-      const finishWith = (err?: unknown) => (err !== undefined ? reject(err) : resolve(offset - position));
+      const finishWith = (err?: unknown) => {
+        clearTimeout(rateTimer);
+        rateTimer = undefined;
+        if (err !== undefined) reject(err);
+        else resolve(offset - position);
+      };
       const writePendingSync = () => {
         offset += writevAllSync(this.opened(), pending, offset);
         pending = [];
@@ -181,7 +196,7 @@ export class PartFile {
             }
             if (paused) {
               paused = false;
-              body.resume();
+              if (!rateTimer) body.resume();
             }
             step();
           });
@@ -219,6 +234,14 @@ export class PartFile {
             pendingBytes += chunk.length;
           }
           if (ended) return step();
+          const wait = budget?.take(chunk.length) ?? 0;
+          if (wait > 0 && !rateTimer) {
+            body.pause();
+            rateTimer = setTimeout(() => {
+              rateTimer = undefined;
+              if (!paused && !ended && failure === undefined) body.resume();
+            }, wait);
+          }
           if (pendingBytes >= MAX_PENDING_BYTES && !paused) {
             paused = true;
             body.pause();

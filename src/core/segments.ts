@@ -3,6 +3,7 @@
 // place in the same `.part` (no assembly pass, memory bounded per connection). The ranges and how
 // much of each is on disk are kept in `.part.meta`, so a failed, cancelled or killed download
 // continues with Range requests for what is missing only. Mirrors serve ranges too.
+import type { BandwidthBudget } from './bandwidth';
 import type { Cancellable } from './cancellation';
 import { CancelledError, DownloadError, toDownloadError } from './errors';
 import { getFollowingRedirects } from './http';
@@ -68,6 +69,7 @@ class CancelGroup implements Cancellable {
 export interface SegmentContext {
   dispatcher: import('undici').Dispatcher;
   options: DownloadOptions;
+  budget?: BandwidthBudget;
   addBytes(item: Item, n: number): void;
 }
 
@@ -176,8 +178,8 @@ export class SegmentRun {
     const file = new PartFile(this.partPath, true);
     try {
       await file.writeBody(response.exchange, from, (chunk) => this.ctx.addBytes(this.item, chunk.length), {
-        end: segment.end,
-        written: (position) => this.progress(segment, position),
+        bound: { end: segment.end, written: (position) => this.progress(segment, position) },
+        budget: this.ctx.budget,
       });
     } finally {
       file.close();

@@ -197,6 +197,8 @@ export interface DownloadOptions {
   /** Seconds, applied to connect, response headers and body idle. */
   timeoutSeconds: number;
   maxSize?: number;
+  /** Bytes per second for all downloads of the batch together (--limit-rate); absent: no limit. */
+  limitRate?: number;
   /** Headers sent to the origins of the list's own URLs only. */
   headers: Record<string, string>;
   /**

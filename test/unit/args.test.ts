@@ -70,6 +70,9 @@ describe('cli: parseCliArgs', () => {
     usageError(['--timeout=', 'l'], /^--timeout /);
     usageError(['--max-size', '1.5M', 'l'], /^--max-size must be a number of bytes \(suffix K, M or G allowed\), got "1.5M"$/);
     usageError(['--max-size', '10T', 'l'], /^--max-size /);
+    usageError(['--limit-rate', '0', 'l'], /^--limit-rate must be a number of bytes \(suffix K, M or G allowed\), got "0"$/);
+    assert.equal(parseCliArgs(['--limit-rate', '500K', 'l']).download.limitRate, 512_000);
+    assert.equal(parseCliArgs(['l']).download.limitRate, undefined);
     usageError(['--on-existing', 'keep', 'l'], /^--on-existing must be skip, overwrite or rename, got "keep"$/);
   });
 
