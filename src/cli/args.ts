@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { headerProblem, type DownloadOptions, type ListFormat, type OnExisting, type ProxySettings, type TlsSettings } from '../core';
+import { parseByteCount } from '../core/format';
 import { parseProxyUrl } from '../core/proxy';
 import { parseHostKey } from '../core/requestHeaders';
 import { nodeCaReader } from '../core/tlsProblems';
@@ -165,11 +166,9 @@ function positiveNumber(flag: string, value: string): number {
 }
 
 function byteSize(value: string, flag = '--max-size'): number {
-  const match = /^(\d+)([KMG]i?B?)?$/i.exec(value.trim());
-  if (!match || (flag === '--limit-rate' && Number(match[1]) === 0)) throw new UsageError(`${flag} must be a number of bytes (suffix K, M or G allowed), got "${value}"`);
-  const unit = (match[2] ?? '').charAt(0).toUpperCase();
-  const factor = unit === 'K' ? 1024 : unit === 'M' ? 1024 ** 2 : unit === 'G' ? 1024 ** 3 : 1;
-  return Number(match[1]) * factor;
+  const bytes = parseByteCount(value);
+  if (bytes === undefined || (flag === '--limit-rate' && bytes === 0)) throw new UsageError(`${flag} must be a number of bytes (suffix K, M or G allowed), got "${value}"`);
+  return bytes;
 }
 
 function parseHeaders(values: string[]): Record<string, string> {

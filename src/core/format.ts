@@ -28,3 +28,10 @@ export function formatDuration(seconds: number): string {
   if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
+
+/** "500K", "2M", "1GiB", "1048576" → bytes (K, M, G are 1024-based, as in curl); undefined if not that. */
+export function parseByteCount(text: string): number | undefined {
+  const match = /^\s*(\d+)\s*(?:([KMG])(?:i?B)?)?\s*$/i.exec(text);
+  if (!match) return undefined;
+  return Number(match[1]) * 1024 ** ' KMG'.indexOf((match[2] ?? ' ').toUpperCase());
+}

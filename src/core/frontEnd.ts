@@ -3,5 +3,5 @@
 // Keeps the extension's bundle small, so activation stays quick.
 export { parseList, chooseFormat, entrySource, type ParseOptions } from './listParser';
 export { decodeListBytes, ListError } from './listText';
-export { formatBytes, formatDuration } from './format';
+export { formatBytes, formatDuration, parseByteCount } from './format';
 export * from './types';

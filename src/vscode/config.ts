@@ -1,7 +1,7 @@
 // The one typed reader of `assetFetch.*` settings (and the `http.*` proxy and certificate settings
 // the engine needs, since undici in the worker does not use VS Code's proxy and certificate support).
 import * as vscode from 'vscode';
-import { DEFAULT_OPTIONS, type OnExisting } from '../core/frontEnd';
+import { DEFAULT_OPTIONS, parseByteCount, type OnExisting } from '../core/frontEnd';
 
 export interface ProxySettings {
   url?: string;
@@ -16,6 +16,8 @@ export interface Settings {
   splitConnections: number;
   retries: number;
   maxRetryWaitSeconds: number;
+  /** Bytes per second for a whole batch; undefined: no limit. */
+  limitRate: number | undefined;
   timeoutSeconds: number;
   /** Bytes; undefined means no limit. */
   maxSize: number | undefined;
@@ -41,6 +43,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     connectionsPerHost: clampInt(c.get<number>('connectionsPerHost'), DEFAULT_OPTIONS.perHost, 1, 64),
     splitConnections: clampInt(c.get<number>('splitConnections'), DEFAULT_OPTIONS.split, 1, 64),
     retries: clampInt(c.get<number>('retries'), DEFAULT_OPTIONS.retries, 0, 20),
+    limitRate: parseByteCount(c.get<string>('limitRate', '')) || undefined,
     maxRetryWaitSeconds: clampInt(c.get<number>('maxRetryWaitSeconds'), DEFAULT_OPTIONS.maxRetryWaitMs / 1000, 1, 86_400),
     timeoutSeconds: clampInt(c.get<number>('timeoutSeconds'), DEFAULT_OPTIONS.timeoutSeconds, 1, 3600),
     maxSize: maxMiB > 0 ? Math.round(maxMiB * 1024 * 1024) : undefined,

@@ -18,6 +18,7 @@ export function downloadOptions(
     split: settings.splitConnections,
     retries: settings.retries,
     maxRetryWaitMs: settings.maxRetryWaitSeconds * 1000,
+    ...(settings.limitRate !== undefined && { limitRate: settings.limitRate }),
     timeoutSeconds: settings.timeoutSeconds,
     maxSize: settings.maxSize,
     onExisting: settings.onExisting,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatBytes, formatDuration } from '../../src/core/format';
+import { formatBytes, formatDuration, parseByteCount } from '../../src/core/format';
 
 describe('format: formatBytes', () => {
   it('uses decimal units with one decimal below 100', () => {
@@ -30,5 +30,16 @@ describe('format: formatDuration', () => {
 
   it('shows "?" when unknown', () => {
     for (const seconds of [NaN, Infinity, -1]) assert.equal(formatDuration(seconds), '?');
+  });
+});
+
+describe('format: parseByteCount', () => {
+  it('reads bytes with 1024-based K, M, G suffixes, as curl does', () => {
+    const cases: Array<[string, number]> = [['1048576', 1_048_576], ['500K', 512_000], ['2M', 2_097_152], ['1GiB', 1_073_741_824], [' 3 kb ', 3072], ['0', 0]];
+    for (const [text, bytes] of cases) assert.equal(parseByteCount(text), bytes, text);
+  });
+
+  it('is undefined for anything else', () => {
+    for (const text of ['', '1.5M', '10T', 'fast', '-1K', 'K']) assert.equal(parseByteCount(text), undefined, text);
   });
 });
