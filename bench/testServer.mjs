@@ -7,6 +7,10 @@
 //   --rate B       cap each connection at B bytes/s (the "capped" case: object stores and CDNs
 //                  that limit each connection, where only Range requests over several connections
 //                  get the bandwidth)
+//   --log FILE     append one JSON line per response to FILE: { t (ms since the epoch, request
+//                  start), ms (until the response ended), conn (connection number), method, url,
+//                  range (the Range header), status, bytes (body bytes sent), complete }; for the
+//                  benches to check how a client fetched (e.g. split into Range requests)
 //
 // Files come from --root (read into memory on first use); GET and HEAD, keep-alive without limits,
 // single byte ranges (206 / 416), ETag, Last-Modified and Accept-Ranges like a static server.
@@ -24,10 +28,11 @@ const { values } = parseArgs({
     'delay-ms': { type: 'string', default: '0' },
     rate: { type: 'string', default: '0' },
     chunk: { type: 'string', default: String(64 * 1024) },
+    log: { type: 'string' },
   },
 });
 if (!values.root) {
-  console.error('usage: node bench/testServer.mjs --root DIR [--delay-ms N] [--rate BYTES_PER_S] [--port 0]');
+  console.error('usage: node bench/testServer.mjs --root DIR [--delay-ms N] [--rate BYTES_PER_S] [--log FILE] [--port 0]');
   process.exit(2);
 }
 const root = path.resolve(values.root);
@@ -152,7 +157,36 @@ function respond(req, res) {
   else res.end(body);
 }
 
+/** --log: a line per response once it has ended (finished or cut off). */
+const requestLog = values.log ? fs.createWriteStream(values.log, { flags: 'a' }) : undefined;
+const CONN = Symbol('conn');
+let connections = 0;
+
+function logResponse(req, res) {
+  const t = Date.now();
+  const t0 = performance.now();
+  const conn = (req.socket[CONN] ??= ++connections);
+  let written = 0;
+  const write = res.write;
+  res.write = function (chunk, ...rest) {
+    if (chunk) written += chunk.length;
+    return write.call(this, chunk, ...rest);
+  };
+  const end = res.end;
+  res.end = function (chunk, ...rest) {
+    if (chunk && typeof chunk !== 'function') written += chunk.length;
+    return end.call(this, chunk, ...rest);
+  };
+  res.once('close', () => {
+    requestLog.write(JSON.stringify({
+      t, ms: Math.round(performance.now() - t0), conn, method: req.method, url: req.url, range: req.headers.range,
+      status: res.statusCode, bytes: req.method === 'HEAD' ? 0 : written, complete: res.writableFinished,
+    }) + '\n');
+  });
+}
+
 const server = http.createServer((req, res) => {
+  if (requestLog) logResponse(req, res);
   if (delayMs > 0) setTimeout(() => respond(req, res), delayMs);
   else respond(req, res);
 });

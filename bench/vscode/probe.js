@@ -10,10 +10,13 @@
 //           src/core (out/bench/core.js): the engine on the extension host's own event loop,
 //           feeding the same model, tree, notification, status bar and log.
 // A download step only counts when every item ended "ok" and the target folder holds exactly
-// the expected files with the expected sizes; otherwise the probe fails and the run is void.
+// the expected files with the expected sizes (and, where the step gives one, the expected sha256,
+// computed by a sha256sum child process after the measurement); otherwise the probe fails and
+// the run is void.
 'use strict';
 /* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, loaded by the extension host */
 
+const { execFile } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -44,7 +47,7 @@ function cpuTimes() {
  * of the bench (descendants of the runner: code-server, chromium, nginx), and everything else on
  * the machine (other work that competes for the cores and shows up as event-loop delay too).
  */
-function processTicks(runnerPid) {
+function processTicks(runnerPid, serverPids = []) {
   const procs = new Map();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -68,7 +71,8 @@ function processTicks(runnerPid) {
       }
     }
     if (pid === process.pid) p.group = 'extensionHost';
-    else if (ours) p.group = /chrom/i.test(p.comm) ? 'chromium' : /nginx/.test(p.comm) ? 'nginx' : 'codeServer';
+    // "nginx": the file servers (nginx, or bench/testServer.mjs by pid).
+    else if (ours) p.group = /chrom/i.test(p.comm) ? 'chromium' : /nginx/.test(p.comm) || serverPids.includes(pid) ? 'nginx' : 'codeServer';
     else p.group = 'other';
   }
   return procs;
@@ -104,7 +108,8 @@ async function untilQuiet(maxMs) {
 
 /** Starts measuring; stop() returns the numbers of the interval. */
 function startMeasuring(config = {}) {
-  const ticks = config.runnerPid ? processTicks(config.runnerPid) : undefined;
+  const ticks = config.runnerPid ? processTicks(config.runnerPid, config.serverPids) : undefined;
+  const startedAtEpochMs = Date.now();
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   const elu = performance.eventLoopUtilization();
   const cpu = process.cpuUsage();
@@ -120,12 +125,15 @@ function startMeasuring(config = {}) {
     const machineTotal = m.total - machine.total;
     let cpuCores;
     if (ticks) {
-      const used = ticksByGroup(ticks, processTicks(config.runnerPid));
+      const used = ticksByGroup(ticks, processTicks(config.runnerPid, config.serverPids));
       cpuCores = {};
       for (const k of Object.keys(used)) cpuCores[k] = used[k] / config.clockTicks / (wallMs / 1000);
     }
     return {
       wallMs,
+      /** Wall-clock bounds of the step, to match it with a server's request log. */
+      startedAtEpochMs,
+      endedAtEpochMs: Date.now(),
       p50: ms(histogram.percentile(50)),
       p90: ms(histogram.percentile(90)),
       p99: ms(histogram.percentile(99)),
@@ -276,8 +284,22 @@ async function verify(step, batch) {
     });
   }
   if (wrongSize) problems.push(`${wrongSize} files of the wrong size, e.g. ${firstWrong}; want ${step.expected.size} B each`);
+  let sha256;
+  if (step.expected.sha256 && !problems.length) {
+    // In a child process: hashing 1 GiB must not block this host (the next step waits for quiet).
+    for (const n of names) {
+      sha256 = await sha256Of(path.join(step.targetDir, n));
+      if (sha256 !== step.expected.sha256) problems.push(`${n}: sha256 ${sha256}, want ${step.expected.sha256}`);
+    }
+  }
   if (problems.length) throw new Error(`${step.name} run ${step.run}: the downloads did not all happen, numbers void: ${problems.join('; ')}`);
-  return { files: names.length, okItems, bytes: s.bytes };
+  return { files: names.length, okItems, bytes: s.bytes, sha256 };
+}
+
+function sha256Of(file) {
+  return new Promise((resolve, reject) =>
+    execFile('sha256sum', [file], (err, stdout) => (err ? reject(err) : resolve(stdout.split(/\s/)[0]))),
+  );
 }
 
 /**

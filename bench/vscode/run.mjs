@@ -3,13 +3,14 @@
 // VS Code (code-server, driven by Playwright's chromium). See bench/README.md, "Event loop in
 // VS Code". Run after `npm run build`:
 //
-//   node bench/vscode/run.mjs [--runs 3] [--cases idle,worker-2k,worker-10k,main-2k] [--profile]
+//   node bench/vscode/run.mjs [--runs 3] [--cases idle,worker-2k,worker-10k,main-2k,worker-segmented-1g] [--profile]
 //
 // The files come from nginx (or, without nginx, a node:http server in this process): never from
-// the extension host, which would then measure the server. The probe (probe.js) runs in the
+// the extension host, which would then measure the server. The segmented case's 1 GiB file comes
+// from bench/testServer.mjs in its own process, capping each connection and serving ranges. The probe (probe.js) runs in the
 // extension host through the smoke-test driver payload, as test/e2e/vscodeSuite.mjs does; it
 // reads its steps from bench-vscode.json in a scratch workspace and writes its numbers there.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -28,7 +29,10 @@ import { nginxConfig } from '../nginxConfig.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../..');
 const KiB = 1024;
+const GiB = 1024 ** 3;
 const SIZE = 16 * KiB;
+/** Per-connection cap of the segmented case's server (bytes/s): 8 connections give ~128 MB/s. */
+const SEGMENTED_RATE = 16_000_000;
 const SMALL_COUNT = 2000;
 
 /** The cases; a run goes through them in this order, and runs repeat the whole sequence. */
@@ -37,6 +41,14 @@ const CASES = {
   'worker-2k': { label: '2,000 × 16 KiB, worker', kind: 'worker', count: 2000, url: (base, i) => `${base}/small/${smallName(i)}` },
   'worker-10k': { label: '10,000 × 16 KiB, worker', kind: 'worker', count: 10_000, url: (base, i) => `${base}/k/f${String(i).padStart(5, '0')}.bin` },
   'main-2k': { label: '2,000 × 16 KiB, main thread', kind: 'main', count: 2000, url: (base, i) => `${base}/small/${smallName(i)}` },
+  // One 1 GiB file from a server that caps each connection (bench/testServer.mjs --rate) and serves
+  // ranges: the engine's first connection is slow, so it splits the rest into ranges over up to
+  // 8 connections (src/core/segments.ts). `?run=N` only tags the server's log.
+  'worker-segmented-1g': {
+    label: '1 × 1 GiB segmented (16 MB/s per connection), worker',
+    kind: 'worker', server: 'capped', count: 1, size: GiB, checksum: true,
+    url: (base, _i, run) => `${base}/large/${largeName}?run=${run}`,
+  },
   // Not run by default.
   'main-10k': { label: '10,000 × 16 KiB, main thread', kind: 'main', count: 10_000, url: (base, i) => `${base}/k/f${String(i).padStart(5, '0')}.bin`, optional: true },
 };
@@ -46,6 +58,8 @@ const TARGET_P99_MS = 20;
 const CONTENDED_CORES = 0.15;
 
 const smallName = (i) => `f${String(i).padStart(4, '0')}.bin`;
+/** bench/bench.mjs's "large" data set: one 1 GiB file, shared with it (same cache). */
+const largeName = smallName(0);
 
 function log(message) {
   console.error(`bench-vscode: ${message}`);
@@ -68,17 +82,20 @@ function options() {
       extension: { type: 'string', default: REPO },
       setting: { type: 'string', multiple: true, default: [] },
       'quiet-wait': { type: 'string', default: '0' },
+      'segmented-rate': { type: 'string', default: String(SEGMENTED_RATE) },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'usage: node bench/vscode/run.mjs [--runs 3] [--cases idle,worker-2k,worker-10k,main-2k(,main-10k)]\n' +
+      'usage: node bench/vscode/run.mjs [--runs 3] [--cases idle,worker-2k,worker-10k,main-2k,worker-segmented-1g(,main-10k)]\n' +
       '                                 [--profile] [--server auto|nginx|node] [--step-timeout 300]\n' +
+      '                                 [--segmented-rate 16000000]\n' +
       '                                 [--extension DIR] [--setting key=JSON ...]\n' +
       '--extension loads the extension from another checkout (built, with dist/); default: this repo.\n' +
       '--setting adds a VS Code user setting, e.g. --setting remote.autoForwardPorts=false.\n' +
       '--quiet-wait S waits up to S seconds for the machine to be idle (< 15% CPU) before starting.\n' +
+      '--segmented-rate B caps each connection of worker-segmented-1g\'s server at B bytes/s (16000000).\n' +
       '--screenshots saves the workbench 1.5 s into each download step (bench/results/vscode-screens/).\n' +
       '--profile also writes a CPU profile of the extension host per download step\n' +
       '(bench/results/vscode-profiles/); profiling slows the host, so those numbers are not comparable.\n',
@@ -110,8 +127,11 @@ function options() {
   }
   const quietWaitMs = Number(values['quiet-wait']) * 1000;
   if (!(quietWaitMs >= 0)) fail('--quiet-wait is a number of seconds');
+  const segmentedRate = Number(values['segmented-rate']);
+  if (!(segmentedRate > 0)) fail('--segmented-rate is a number of bytes per second');
   return {
     quietWaitMs,
+    segmentedRate,
     extension,
     settings,
     runs,
@@ -176,6 +196,126 @@ function ensureSmallData(dataDir) {
   return dir;
 }
 
+/** bench/bench.mjs's 1 GiB file (reused when present; else written the same way: one random MiB
+ *  repeated, each copy stamped with its index, into a temp name, then renamed). */
+async function ensureLargeData(dataDir) {
+  const dir = path.join(dataDir, 'large');
+  const file = path.join(dir, largeName);
+  if (fs.statSync(file, { throwIfNoEntry: false })?.size === GiB) return file;
+  log(`generating 1 × 1 GiB in ${dir}`);
+  const staging = `${dir}.partial-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging, { recursive: true });
+  const block = randomBytes(1024 * KiB);
+  const handle = await fs.promises.open(path.join(staging, largeName), 'w');
+  try {
+    for (let offset = 0, n = 0; offset < GiB; offset += block.length, n++) {
+      block.writeBigUInt64LE(BigInt(n), 0);
+      await handle.write(block, 0, block.length);
+    }
+  } finally {
+    await handle.close();
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(staging, dir);
+  spawnSync('sync');
+  return file;
+}
+
+/** sha256 of a file, in a child process (sha256sum). */
+function sha256Of(file) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sha256sum', [file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out.split(/\s/)[0]) : reject(new Error(`sha256sum ${file} exited with ${code}`))));
+  });
+}
+
+/**
+ * bench/testServer.mjs in its own process: `dataDir` with each connection capped at `rate` bytes/s
+ * and Range support; every response logged to `requestLog` (one JSON line each). The server
+ * reads a file into memory on its first request: a HEAD of `warm` does that before any step.
+ */
+async function startCappedServer(dataDir, dir, rate, warm) {
+  fs.mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const requestLog = path.join(dir, 'requests.jsonl');
+  const stdout = path.join(dir, 'stdout.log');
+  const group = startGroup(process.execPath, [path.join(REPO, 'bench/testServer.mjs'), '--root', dataDir, '--port', String(port), '--rate', String(rate), '--log', requestLog], {
+    env: process.env, logFile: stdout, name: 'testServer',
+  });
+  let exited;
+  group.exited.then((code) => (exited = code));
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor('testServer to answer', async () => {
+    if (exited !== undefined) throw new Error(`testServer exited with ${exited}: ${fs.readFileSync(stdout, 'utf8')}`);
+    const res = await fetch(`${base}/healthz`).catch(() => undefined);
+    return res?.status === 204;
+  }, { timeout: 10_000, interval: 100 });
+  const t0 = performance.now();
+  const res = await fetch(`${base}${warm}`, { method: 'HEAD' });
+  if (res.status !== 200) throw new Error(`testServer: HEAD ${warm} answered ${res.status}`);
+  log(`testServer has ${warm} in memory (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  return { base, pid: group.pid, requestLog, what: `bench/testServer.mjs --rate ${rate} on ${base}`, stop: () => group.stop() };
+}
+
+/**
+ * Watches the target folders of segmented steps from this process (not the extension host) and
+ * keeps, per folder, the most ranges any `.part.meta` there listed: the engine's own record of
+ * the split. Polls every 200 ms.
+ */
+function watchPartMeta(dirs) {
+  const seen = new Map(dirs.map((d) => [d, { maxSegments: 0, reads: 0 }]));
+  const timer = setInterval(() => {
+    for (const [dir, s] of seen) {
+      let names;
+      try {
+        names = fs.readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const n of names.filter((n) => n.endsWith('.part.meta'))) {
+        try {
+          const record = JSON.parse(fs.readFileSync(path.join(dir, n), 'utf8'));
+          s.reads++;
+          s.maxSegments = Math.max(s.maxSegments, record.segments?.length ?? 1);
+        } catch {
+          // being rewritten
+        }
+      }
+    }
+  }, 200);
+  return { seen, stop: () => clearInterval(timer) };
+}
+
+/** What the capped server saw during a step (its time window): requests, ranges, connections. */
+function serverView(requestLog, step) {
+  if (!fs.existsSync(requestLog) || !step.startedAtEpochMs) return undefined;
+  const lines = fs.readFileSync(requestLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const during = lines.filter((l) => l.method === 'GET' && l.t >= step.startedAtEpochMs && l.t <= step.endedAtEpochMs);
+  const statuses = {};
+  for (const l of during) statuses[l.status] = (statuses[l.status] ?? 0) + 1;
+  // Connections open at once: a sweep over the responses' [start, end].
+  const events = during.flatMap((l) => [[l.t, 1], [l.t + l.ms, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let maxConcurrent = 0;
+  for (const [, d] of events) maxConcurrent = Math.max(maxConcurrent, (open += d));
+  return {
+    requests: during.length,
+    rangeRequests: during.filter((l) => l.range).length,
+    connections: new Set(during.map((l) => l.conn)).size,
+    maxConcurrent,
+    statuses,
+    bytes: during.reduce((n, l) => n + l.bytes, 0),
+    // The engine drops the first (whole-file) response once it reaches the end of its range:
+    // that one ends early by design; a range response that ends early is a failure (retried).
+    wholeEndedEarly: during.filter((l) => !l.complete && l.status === 200).length,
+    rangesEndedEarly: during.filter((l) => !l.complete && l.status === 206).length,
+  };
+}
+
 async function startNginx(dataDir, dir) {
   const port = await freePort();
   const prefix = path.join(dir, 'nginx');
@@ -223,7 +363,9 @@ async function startNodeServer(dataDir) {
 // ---------------------------------------------------------------------------
 // Workspace: lists, the probe's config
 
-function prepareWorkspace(workspace, opts, base, resultsFile, profileDir) {
+/** `bases`: the server of each kind ({ main, capped }); `sha256`: the 1 GiB file's, for the
+ *  cases that check the content; `serverPids`: the file servers the probe counts as "server" CPU. */
+function prepareWorkspace(workspace, opts, bases, resultsFile, profileDir, { sha256, serverPids }) {
   const coreBundle = path.join(REPO, 'out/bench/core.js');
   const steps = [];
   for (let run = 1; run <= opts.runs; run++) {
@@ -236,8 +378,11 @@ function prepareWorkspace(workspace, opts, base, resultsFile, profileDir) {
       const targetDir = path.join(workspace, `${name}-r${run}`);
       fs.mkdirSync(targetDir, { recursive: true });
       const list = path.join(targetDir, 'list.urls');
-      fs.writeFileSync(list, Array.from({ length: spec.count }, (_, i) => spec.url(base, i)).join('\n') + '\n');
-      steps.push({ name, run, kind: spec.kind, list, targetDir, expected: { files: spec.count, size: SIZE } });
+      const base = bases[spec.server ?? 'main'];
+      fs.writeFileSync(list, Array.from({ length: spec.count }, (_, i) => spec.url(base, i, run)).join('\n') + '\n');
+      const expected = { files: spec.count, size: spec.size ?? SIZE };
+      if (spec.checksum) expected.sha256 = sha256;
+      steps.push({ name, run, kind: spec.kind, list, targetDir, expected });
     }
   }
   const config = {
@@ -259,6 +404,7 @@ function prepareWorkspace(workspace, opts, base, resultsFile, profileDir) {
     stepTimeoutMs: opts.stepTimeoutMs,
     // The probe sorts CPU use into the bench's own processes (descendants of this one) and others.
     runnerPid: process.pid,
+    serverPids,
     clockTicks: Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100,
   };
   fs.writeFileSync(path.join(workspace, 'bench-vscode.json'), JSON.stringify(config, null, 2));
@@ -374,7 +520,7 @@ function summarize(steps, cases) {
   return out;
 }
 
-function renderTable(summary, opts) {
+function renderTable(summary, opts, splits = []) {
   const f1 = (x) => x.toFixed(1);
   const lines = [];
   lines.push(
@@ -399,8 +545,23 @@ function renderTable(summary, opts) {
   const repeated = Object.values(summary).filter((c) => c.repeated > 0);
   if (repeated.length) lines.push(`Repeated because other work took CPU: ${repeated.map((c) => `${c.label} ${c.repeated}×`).join(', ')}.`);
   lines.push('');
+  for (const step of splits) {
+    const v = step.split.server;
+    const mb = (n) => (n / 1e6).toFixed(0);
+    lines.push(
+      `${step.name} run ${step.run}: ` +
+      (v
+        ? `the server answered ${v.requests} GET${v.requests === 1 ? '' : 's'} (${v.rangeRequests} with Range; status ${Object.entries(v.statuses).map(([k, n]) => `${k} ×${n}`).join(', ')}) on ${v.connections} connection(s), at most ${v.maxConcurrent} at once, ${mb(v.bytes)} MB sent${v.wholeEndedEarly ? ' (the whole-file response stopped early, at the end of its range)' : ''}${v.rangesEndedEarly ? `, ${v.rangesEndedEarly} range response(s) cut off` : ''}`
+        : 'no server log') +
+      `; .part.meta listed up to ${step.split.partMetaMaxSegments} range(s); ${(step.verified?.bytes / 1e6 / (step.wallMs / 1000)).toFixed(0)} MB/s; ${step.verified?.sha256 ? 'sha256 matches the source' : 'sha256 not checked'}` +
+      `${v && v.rangeRequests > 0 ? '' : ' — NOT SEGMENTED'}.`,
+    );
+  }
+  if (splits.length) lines.push('');
   const worker = summary['worker-2k'];
   if (worker) lines.push(`Target: p99 < ${TARGET_P99_MS} ms for 2,000 files with the worker: ${worker.median.p99 < TARGET_P99_MS ? 'met' : 'NOT met'} (${worker.median.p99.toFixed(1)} ms).`, '');
+  const seg = summary['worker-segmented-1g'];
+  if (seg) lines.push(`Target: p99 < ${TARGET_P99_MS} ms with a segmented 1 GiB download: ${seg.median.p99 < TARGET_P99_MS ? 'met' : 'NOT met'} (${seg.median.p99.toFixed(1)} ms).`, '');
   return lines.join('\n');
 }
 
@@ -416,6 +577,16 @@ async function main() {
   }
   const dataDir = process.env.BENCH_DATA || path.join(os.homedir(), '.cache/asset-fetch/bench-data');
   ensureSmallData(dataDir);
+  const segmented = opts.cases.filter((c) => CASES[c].server === 'capped');
+  let sha256;
+  if (segmented.length) {
+    const large = await ensureLargeData(dataDir);
+    if (segmented.some((c) => CASES[c].checksum)) {
+      const t0 = performance.now();
+      sha256 = await sha256Of(large);
+      log(`sha256 of ${large}: ${sha256} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+  }
 
   const busyBefore = await waitForQuiet(opts.quietWaitMs);
   const workspace = scratchDir('workspace-bench-vscode');
@@ -424,16 +595,28 @@ async function main() {
   const outputLog = path.join(scratchDir('logs'), 'probe-output.log');
   const server = opts.server === 'nginx' ? await startNginx(dataDir, scratchDir('server')) : await startNodeServer(dataDir);
   log(`serving from ${server.what}`);
+  let capped;
   let browserHandle;
   let outcome;
+  let watcher;
   try {
-    const config = prepareWorkspace(workspace, opts, server.base, resultsFile, profileDir);
+    if (segmented.length) {
+      capped = await startCappedServer(dataDir, scratchDir('server-capped'), opts.segmentedRate, `/large/${largeName}`);
+      log(`serving the segmented case from ${capped.what}`);
+    }
+    const config = prepareWorkspace(workspace, opts, { main: server.base, capped: capped?.base }, resultsFile, profileDir, {
+      sha256,
+      serverPids: capped ? [capped.pid] : [],
+    });
+    watcher = watchPartMeta(config.steps.filter((s) => segmented.includes(s.name)).map((s) => s.targetDir));
     log(`${config.steps.length} steps; workspace ${workspace}; probe output ${outputLog}`);
     browserHandle = await launchBrowser(install.chromium);
     outcome = await runProbe(install, browserHandle.browser, workspace, config, outputLog, opts);
   } finally {
+    watcher?.stop();
     await browserHandle?.close().catch(() => {});
     await server.stop();
+    await capped?.stop();
   }
 
   const probe = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : undefined;
@@ -445,14 +628,24 @@ async function main() {
     process.exitCode = 1;
     return;
   }
+  // The segmented steps: what the server saw, and the most ranges the engine's .part.meta listed.
+  const splits = [];
+  for (const step of probe.steps.filter((s) => segmented.includes(s.name))) {
+    step.split = {
+      server: serverView(capped.requestLog, step),
+      partMetaMaxSegments: watcher.seen.get(path.join(workspace, `${step.name}-r${step.run}`))?.maxSegments ?? 0,
+    };
+    splits.push(step);
+  }
   const summary = summarize(probe.steps, opts.cases);
-  const table = renderTable(summary, opts);
+  const table = renderTable(summary, opts, splits);
   process.stdout.write(table + '\n');
 
   const results = {
     startedAt,
     options: opts,
     server: server.what,
+    segmentedServer: capped?.what,
     machineBusyBeforeStart: busyBefore,
     versions: { ...outcome.versions, extensionHostNode: probe.node, vscode: probe.vscode },
     extension: opts.extension,
