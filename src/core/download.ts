@@ -23,6 +23,8 @@ import type { DownloadOptions, ItemState, LogLevel } from './types';
 
 /** Downloads at least this large record their validators up front, so even a crash can resume. */
 const RECORD_UP_FRONT_BYTES = 4 * 1024 * 1024;
+/** `<name>.part`: the file a download streams into, renamed to `<name>` when complete. */
+const PART_SUFFIX = '.part';
 
 export interface DownloadContext {
   dispatcher: Dispatcher;
@@ -162,7 +164,7 @@ async function handleExistingFile(item: Item, ctx: DownloadContext): Promise<boo
 }
 
 async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: number) => void): Promise<'ok' | 'skipped'> {
-  const partPath = ctx.target.resolve(item.relativePath!) + '.part';
+  const partPath = ctx.target.resolve(item.relativePath!) + PART_SUFFIX;
   await ctx.target.ensureParent(partPath);
   if (!item.resume && (await ctx.target.exists(partPath))) {
     // A `.part` from an earlier run: continue it, and keep it if this attempt fails too.
@@ -177,7 +179,9 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
     rangeHeaders.range = `bytes=${resume.size}-`;
     rangeHeaders['if-range'] = resume.etag ?? resume.lastModified!;
   }
-  const headersFor = requestHeaders(item.requestUrl, {
+  // Parsed once for the headers and the request.
+  const listed = new URL(item.requestUrl);
+  const headersFor = requestHeaders(listed, {
     global: ctx.options.headers,
     hosts: ctx.options.hostHeaders,
     entry: item.entry.headers,
@@ -185,7 +189,7 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
   });
   const part = new PartFile(partPath, resume !== undefined);
   try {
-    const response = await getFollowingRedirects(ctx.dispatcher, item.requestUrl, headersFor, item);
+    const response = await getFollowingRedirects(ctx.dispatcher, listed, headersFor, item);
     try {
       return await receive(item, ctx, part, response, onReceived);
     } catch (err) {
@@ -405,8 +409,10 @@ async function finish(item: Item, ctx: DownloadContext, partPath: string, size: 
     }
   }
   ctx.setBytes(item, size, size);
-  const finalPath = ctx.target.resolve(item.finalRelativePath ?? item.relativePath!);
-  await ctx.target.ensureParent(finalPath);
+  // Without another name the file is the `.part` without its suffix, in a folder already made.
+  const renamed = item.finalRelativePath;
+  const finalPath = renamed ? ctx.target.resolve(renamed) : partPath.slice(0, -PART_SUFFIX.length);
+  if (renamed) await ctx.target.ensureParent(finalPath);
   // A rename is a metadata update: synchronous is cheaper than a thread-pool round trip.
   fs.renameSync(partPath, finalPath);
   item.resume = undefined;
@@ -463,9 +469,15 @@ async function chooseFinalName(item: Item, ctx: DownloadContext, response: Respo
 function serverChosenName(url: string, response: Response): string | undefined {
   const fromHeader = nameFromContentDisposition(headerValue(response.headers, 'content-disposition'));
   if (fromHeader) return fromHeader;
-  if (nameFromUrl(url)) return undefined; // the list's own URL named the file
+  if (PLAIN_FILE_NAME.test(url) || nameFromUrl(url)) return undefined; // the list's own URL named the file
   return nameFromUrl(response.finalUrl) ?? nameFromHost(url, headerValue(response.headers, 'content-type'));
 }
+
+/**
+ * A URL whose last path segment is a plain file name ("…/f0001.bin?v=2"): nameFromUrl surely
+ * gives a name, no URL parse needed. The first character is not a dot, so "." and ".." are not.
+ */
+const PLAIN_FILE_NAME = /^https?:\/\/[^/?#\\]+\/(?:[^?#\\]*\/)?[\w-][\w.-]*(?:[?#]|$)/;
 
 function headerValue(headers: Response['headers'], name: string): string | undefined {
   const value = headers[name];

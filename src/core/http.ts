@@ -227,11 +227,11 @@ export interface Response {
  */
 export async function getFollowingRedirects(
   dispatcher: Dispatcher,
-  url: string,
+  url: string | URL,
   headersFor: (hop: URL) => Record<string, string>,
   cancellation: Cancellable,
 ): Promise<Response> {
-  let current = new URL(url);
+  let current = typeof url === 'string' ? new URL(url) : url;
   for (let hop = 0; ; hop++) {
     const headers = headersFor(current);
     const exchange = new Exchange(dispatcher, current, headers, cancellation);

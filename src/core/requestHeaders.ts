@@ -19,8 +19,8 @@ export interface HeaderLayers {
 }
 
 /** For one attempt at `listedUrl`: the headers of a request to `hop`, the listed URL or a redirect target. */
-export function requestHeaders(listedUrl: string, layers: HeaderLayers): (hop: URL) => Record<string, string> {
-  const listed = new URL(listedUrl);
+export function requestHeaders(listedUrl: string | URL, layers: HeaderLayers): (hop: URL) => Record<string, string> {
+  const listed = typeof listedUrl === 'string' ? new URL(listedUrl) : listedUrl;
   const listedOrigin = listed.origin;
   const credentials = basicAuth(listed);
   const forHost = layers.hosts ? hostHeaderTable(layers.hosts) : undefined;
@@ -109,7 +109,8 @@ function merge(...layers: (Record<string, string> | undefined)[]): Record<string
   const merged: Record<string, string> = {};
   for (const layer of layers) {
     if (!layer) continue;
-    for (const [name, value] of Object.entries(layer)) merged[name.toLowerCase()] = value;
+    // for...in: no entries array per layer and request (plain objects, nothing inherited).
+    for (const name in layer) merged[name.toLowerCase()] = layer[name];
   }
   return merged;
 }
