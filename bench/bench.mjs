@@ -43,7 +43,7 @@ const TINY_FILE = 'tiny.bin';
 
 /**
  * server: nginx (plain HTTP), nginx-tls (HTTPS, HTTP/2 offered), delay / capped (bench/testServer.mjs).
- * segmented: aria2c gets -x16 -s16 -k1M. floor: extra bench/floorClient.mjs arguments.
+ * segmented: aria2c gets -x16 -s16 -k1M and asset-fetch --split 16. floor: extra bench/floorClient.mjs arguments.
  */
 const CASES = {
   small: { server: 'nginx', data: 'small', label: 'small (2,000 × 16 KiB)' },
@@ -67,6 +67,8 @@ const TOOLS = {
     bin: process.execPath,
     args: (job, ctx) => [
       ctx.cli, '--jobs', String(ctx.jobs), '--per-host', String(ctx.jobs), '--dir', job.out,
+      // As many connections per file as aria2c's -x16 -s16 in the same cases.
+      ...(job.spec.segmented ? ['--split', '16'] : []),
       ...(job.ca ? ['--cacert', job.ca] : []), ...ctx.oursArgs, job.list,
     ],
   },
