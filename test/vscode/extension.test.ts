@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { BatchRecord, DownloadsModel } from '../../src/model/downloadsModel';
-import { findTinyproxy, startTinyproxy, VIA_NAME } from '../support/tinyproxy';
+import type { DownloadsModel } from '../../src/model/downloadsModel';
+import { startTinyproxy, tinyproxyOrSkip, VIA_NAME } from '../support/tinyproxy';
+import { nextFinishedRun } from './support';
 
 const EXTENSION_ID = 'asset-fetch.asset-fetch';
 
@@ -69,15 +70,6 @@ describe('Asset Fetch in VS Code', () => {
     server.close();
   });
 
-  /** Resolves with the next batch that finishes a run. */
-  function nextFinishedRun(): Promise<BatchRecord> {
-    return new Promise((resolve) => {
-      const subscription = model.onDidFinishRun((batch) => {
-        subscription.dispose();
-        resolve(batch);
-      });
-    });
-  }
 
   it('contributes its commands', async () => {
     const commands = await vscode.commands.getCommands(true);
@@ -90,7 +82,7 @@ describe('Asset Fetch in VS Code', () => {
     const list = path.join(testDir, 'assets.txt');
     fs.writeFileSync(list, `${origin}/a.bin\n${origin}/b.bin\n${origin}/missing.bin\nftp://example.com/x.bin\n`);
     await vscode.window.showTextDocument(vscode.Uri.file(list));
-    const finished = nextFinishedRun();
+    const finished = nextFinishedRun(model);
     await vscode.commands.executeCommand('assetFetch.downloadUrls');
     const batch = await finished;
     assert.equal(batch.title, 'assets.txt');
@@ -109,7 +101,7 @@ describe('Asset Fetch in VS Code', () => {
     const document = await vscode.workspace.openTextDocument({ content: names.map((n) => `${origin}/${n}`).join('\n') });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(1, 0, 2, document.lineAt(2).text.length);
-    const finished = nextFinishedRun();
+    const finished = nextFinishedRun(model);
     await vscode.commands.executeCommand('assetFetch.downloadUrls');
     const batch = await finished;
     assert.equal(batch.items.length, 2);
@@ -142,7 +134,7 @@ describe('Asset Fetch in VS Code', () => {
   it('retries the failed items of a batch from the tree command', async () => {
     const list = path.join(testDir, 'retry.urls');
     fs.writeFileSync(list, `${origin}/missing-then-there.bin\n`);
-    let finished = nextFinishedRun();
+    let finished = nextFinishedRun(model);
     await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
     const batch = await finished;
     assert.equal(batch.items[0].snapshot.state, 'failed');
@@ -151,7 +143,7 @@ describe('Asset Fetch in VS Code', () => {
     server.removeAllListeners('request');
     server.on('request', (_req, res) => res.writeHead(200).end(body('retried')));
     try {
-      finished = nextFinishedRun();
+      finished = nextFinishedRun(model);
       await vscode.commands.executeCommand('assetFetch.retryFailed', batch);
       await finished;
     } finally {
@@ -167,7 +159,7 @@ describe('Asset Fetch in VS Code', () => {
     const readme = path.join(testDir, 'README.md');
     fs.writeFileSync(list, `${origin}/picked.bin\n`);
     fs.writeFileSync(readme, `See ${origin}/from-readme.bin for details.\n`);
-    const finished = nextFinishedRun();
+    const finished = nextFinishedRun(model);
     const before = model.batches.length;
     await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list), [vscode.Uri.file(list), vscode.Uri.file(readme)]);
     await finished;
@@ -179,7 +171,7 @@ describe('Asset Fetch in VS Code', () => {
   it('reads a .urls file as a plain list (as its diagnostics do), not as text with links in it', async () => {
     const list = path.join(testDir, 'strict.urls');
     fs.writeFileSync(list, `${origin}/strict-ok.bin\n${origin}/strict-two.bin extra\n`);
-    const finished = nextFinishedRun();
+    const finished = nextFinishedRun(model);
     await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
     const batch = await finished;
     // As a list, the whole line is one URL, which cannot contain a space: an error naming the
@@ -239,7 +231,7 @@ describe('Asset Fetch in VS Code', () => {
     // A list: "Download URLs" starts at once. A question ("... is not a URL list. Download the N
     // links found in it?") would hold the command, and no batch would start.
     const before = model.batches.length;
-    const finished = nextFinishedRun();
+    const finished = nextFinishedRun(model);
     void vscode.commands.executeCommand('assetFetch.downloadUrls');
     await until(() => (model.batches.length > before ? true : undefined), 'the batch to start (none started: did the command ask a question?)', 10_000);
     const batch = await finished;
@@ -285,7 +277,7 @@ describe('Asset Fetch in VS Code', () => {
     assert.equal(diagnostics.length, 1);
     assert.match(diagnostics[0].message, /^Untitled-\d+ is not a list of URLs: it looks like a binary file \(a NUL byte at offset 20\)$/);
 
-    const finished = nextFinishedRun();
+    const finished = nextFinishedRun(model);
     await vscode.commands.executeCommand('assetFetch.downloadUrls');
     const batch = await finished;
     assert.equal(batch.error, diagnostics[0].message);
@@ -296,7 +288,7 @@ describe('Asset Fetch in VS Code', () => {
   it('reads list files from disk in UTF-16 with a BOM, and refuses a binary one without starting a batch', async () => {
     const utf16 = path.join(testDir, 'wide.urls');
     fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${origin}/wide.bin\r\n`, 'utf16le')]));
-    const finished = nextFinishedRun();
+    const finished = nextFinishedRun(model);
     await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(utf16));
     const batch = await finished;
     assert.deepEqual(batch.items.map((i) => i.snapshot.state), ['ok']);
@@ -313,18 +305,14 @@ describe('Asset Fetch in VS Code', () => {
   });
 
   it('sends requests through the proxy of the http.proxy setting (a real tinyproxy)', async function () {
-    const executable = findTinyproxy();
-    if (!executable) {
-      if (process.env.CI) throw new Error('tinyproxy is not installed (apt-get install tinyproxy)');
-      this.skip();
-    }
+    const executable = tinyproxyOrSkip(this);
     const proxy = await startTinyproxy(executable);
     const http = vscode.workspace.getConfiguration('http');
     try {
       await http.update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
       const list = path.join(testDir, 'proxied.urls');
       fs.writeFileSync(list, `${origin}/proxied.bin\n`);
-      const finished = nextFinishedRun();
+      const finished = nextFinishedRun(model);
       await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
       await finished;
       assert.deepEqual(fs.readFileSync(path.join(testDir, 'proxied.bin')), body('proxied.bin'));
@@ -332,7 +320,7 @@ describe('Asset Fetch in VS Code', () => {
 
       await http.update('noProxy', ['127.0.0.1'], vscode.ConfigurationTarget.Global);
       fs.writeFileSync(list, `${origin}/direct.bin\n`);
-      const direct = nextFinishedRun();
+      const direct = nextFinishedRun(model);
       await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
       await direct;
       assert.ok(fs.existsSync(path.join(testDir, 'direct.bin')));
@@ -351,7 +339,7 @@ describe('Asset Fetch in VS Code', () => {
     fs.writeFileSync(list, `${origin}/targeted.bin\n`);
     await config.update('targetDirectory', target, vscode.ConfigurationTarget.Global);
     try {
-      const finished = nextFinishedRun();
+      const finished = nextFinishedRun(model);
       await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
       await finished;
     } finally {
@@ -368,7 +356,7 @@ describe('Asset Fetch in VS Code', () => {
     try {
       const list = path.join(testDir, 'headers.urls');
       fs.writeFileSync(list, `${origin}/with-header.bin\n`);
-      const finished = nextFinishedRun();
+      const finished = nextFinishedRun(model);
       await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
       await finished;
     } finally {

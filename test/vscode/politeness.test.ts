@@ -11,6 +11,7 @@ import type { AssetFetchApi } from '../../src/extension';
 import type { BatchRecord, DownloadsModel } from '../../src/model/downloadsModel';
 import type { DownloadNode, DownloadsTree } from '../../src/vscode/downloadsTree';
 import { progressMessage } from '../../src/vscode/summaries';
+import { nextFinishedRun } from './support';
 
 const EXTENSION_ID = 'asset-fetch.asset-fetch';
 
@@ -95,14 +96,6 @@ describe('Asset Fetch in VS Code: waiting hosts and credentials', () => {
     server.close();
   });
 
-  function nextFinishedRun(): Promise<BatchRecord> {
-    return new Promise((resolve) => {
-      const subscription = model.onDidFinishRun((batch) => {
-        subscription.dispose();
-        resolve(batch);
-      });
-    });
-  }
 
   /** The listed batch of this title, newest first. */
   const batchTitled = (title: string) => () => model.batches.find((b) => b.title === title && b.listed);
@@ -111,7 +104,7 @@ describe('Asset Fetch in VS Code: waiting hosts and credentials', () => {
     this.timeout(30_000);
     const list = path.join(testDir, 'polite.urls');
     fs.writeFileSync(list, `${origin}/limited/a.bin\n`);
-    const finished = nextFinishedRun();
+    const finished = nextFinishedRun(model);
     await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
     const batch = await until(batchTitled('polite.urls'), 'the batch to be listed');
     const { tree } = api;
@@ -167,7 +160,7 @@ describe('Asset Fetch in VS Code: waiting hosts and credentials', () => {
     fs.writeFileSync(list, [`${credentialed}/private/x.bin`, `${credentialed}/private/missing.bin`, `${credentialed}/private/with space.bin`].join('\n') + '\n');
     let batch: BatchRecord;
     try {
-      const finished = nextFinishedRun();
+      const finished = nextFinishedRun(model);
       await vscode.commands.executeCommand('assetFetch.downloadUrlsInFile', vscode.Uri.file(list));
       batch = await finished;
     } finally {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import * as vscode from 'vscode';
 import type { BatchRecord, DownloadsModel } from '../../src/model/downloadsModel';
-import { findTinyproxy, startTinyproxy } from '../support/tinyproxy';
+import { startTinyproxy, tinyproxyOrSkip } from '../support/tinyproxy';
 
 const EXTENSION_ID = 'asset-fetch.asset-fetch';
 const CA_DIR = process.env.ASSET_FETCH_TEST_SYSTEM_CA;
@@ -96,11 +96,7 @@ describe('TLS settings in VS Code', () => {
   });
 
   it('through http.proxy: the OS store is trusted in the tunnel; with it off, http.proxyStrictSSL false accepts the certificate', async function () {
-    const executable = findTinyproxy();
-    if (!executable) {
-      if (process.env.CI) throw new Error('tinyproxy is not installed (apt-get install tinyproxy)');
-      this.skip();
-    }
+    const executable = tinyproxyOrSkip(this);
     const proxy = await startTinyproxy(executable);
     const http = vscode.workspace.getConfiguration('http');
     const tunnel = `CONNECT 127.0.0.1:${new URL(origin).port} `;
