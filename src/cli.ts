@@ -6,7 +6,9 @@ import path from 'node:path';
 import { Batch, decodeListBytes, ListError, listTooLarge, MAX_LIST_CHARS, mergeLists, parseList, parseUrlArguments, VERSION, type ListFormat, type ParsedList } from './core';
 import { parseCliArgs, UsageError, USAGE, type CliArgs, type CliInput } from './cli/args';
 import { displayPath, LineDisplay, TerminalDisplay, type Display } from './cli/display';
+import { LockWriter, verifyCommand } from './cli/lock';
 import { writeJsonReport } from './cli/report';
+import { dryRun } from './cli/dryRun';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -30,6 +32,16 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
 
+  if (args.verify) {
+    const lists = args.inputs.flatMap((input) => (input.kind === 'file' ? [input.path] : []));
+    try {
+      return (await verifyCommand(args.lockFile!, args.dir, lists, process.stdout, args.json)) ? EXIT_OK : EXIT_FAILED;
+    } catch (err) {
+      process.stderr.write(`asset-fetch: ${(err as Error).message}\n`);
+      return EXIT_USAGE;
+    }
+  }
+
   let list: ParsedList;
   try {
     list = mergeLists(await readInputs(args.inputs, args.format));
@@ -41,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
   for (const warning of list.warnings) process.stderr.write(`warning: ${warning}\n`);
   if (list.entries.length === 0) process.stderr.write(`warning: no URLs found in ${args.inputs.map(describeInput).join(', ')}\n`);
 
+  if (args.dryRun) return dryRun(list.entries, { dir: args.dir, onExisting: args.download.onExisting, json: args.json });
   const targetDir = path.resolve(args.dir);
   try {
     // Checked here so that a bad --dir is one clear usage error, not the same failure per item.
@@ -49,9 +62,19 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`asset-fetch: cannot use --dir ${args.dir}: ${(err as Error).message}\n`);
     return EXIT_USAGE;
   }
-  const batch = new Batch(list.entries, { targetDir, ...args.download });
+  let lock: LockWriter | undefined;
+  try {
+    lock = args.lockFile === undefined ? undefined : await LockWriter.open(args.lockFile, targetDir);
+  } catch (err) {
+    process.stderr.write(`asset-fetch: ${(err as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  const batch = new Batch(list.entries, { targetDir, ...args.download, recordValidators: lock !== undefined });
   const display = chooseDisplay(args);
-  batch.onUpdate((update) => display.update(update));
+  batch.onUpdate((update) => {
+    display.update(update);
+    lock?.update(update);
+  });
 
   let interrupts = 0;
   const onSigint = () => {
@@ -64,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
   const result = await batch.run();
   process.off('SIGINT', onSigint);
   await batch.dispose();
+  // Entries of files this run did not produce go only when nothing failed or was cancelled.
+  await lock?.finish(result.stats.failed + result.stats.cancelled === 0);
   display.finish(result.stats);
   if (args.json) await writeJsonReport(process.stdout, batch.snapshots(), (item) => displayPath(args.dir, item));
   return result.stats.failed + result.stats.cancelled > 0 ? EXIT_FAILED : EXIT_OK;

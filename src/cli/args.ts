@@ -26,6 +26,12 @@ export interface CliArgs {
   dir: string;
   download: CliDownloadOptions;
   json: boolean;
+  /** Write or update a lockfile: --lock (beside the one list file) or --lock-file FILE. */
+  lockFile?: string;
+  /** Check the files against the lockfile instead of downloading. */
+  verify: boolean;
+  /** Print what would be downloaded, skipped or renamed, and where; no request, no write. */
+  dryRun?: boolean;
   help: boolean;
   version: boolean;
 }
@@ -64,6 +70,13 @@ Options:
   --ca-native              also trust the operating system's certificate store (Node 22.15+)
   --insecure               do not check TLS certificates at all (unsafe)
   --on-existing <policy>   skip (default), overwrite or rename when the file exists
+  --lock                   write <list>.lock beside the list: each file's URL, path, size,
+                           sha-256, ETag and Last-Modified (as files finish, atomically)
+  --lock-file <file>       the lockfile to write (with a download) or check (with --verify)
+  --verify                 no download: check the files against the lockfile (missing, changed,
+                           and extra files in --dir); exit 1 on any difference
+  --dry-run                print each entry's URL, the file it would be written to and what
+                           would happen (download, skip, rename, ...); no request, no write
   --format <format>        auto (default), list (one URL per line) or text (extract links)
   --json                   print one JSON object with every item's outcome on stdout
   -h, --help               show this help
@@ -98,6 +111,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'on-existing': { type: 'string', default: 'skip' },
         format: { type: 'string', default: 'auto' },
         json: { type: 'boolean', default: false },
+        lock: { type: 'boolean', default: false },
+        'lock-file': { type: 'string' },
+        verify: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -107,8 +124,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const jobs = positiveInt('--jobs', values.jobs);
+  const inputs = positionals.map(classifyInput);
   const args: CliArgs = {
-    inputs: positionals.map(classifyInput),
+    inputs,
     format: listFormat(values.format),
     dir: values.dir,
     download: {
@@ -128,10 +146,13 @@ export function parseCliArgs(argv: string[]): CliArgs {
       ...trust(values.cacert, values.insecure, values['ca-native']),
     },
     json: values.json,
+    ...lockfile(values.lock, values['lock-file'], values.verify, inputs),
+    verify: values.verify,
+    ...(values['dry-run'] && { dryRun: true }),
     help: values.help,
     version: values.version,
   };
-  if (!args.help && !args.version && args.inputs.length === 0) throw new UsageError('no URL or list file given');
+  if (!args.help && !args.version && !args.verify && args.inputs.length === 0) throw new UsageError('no URL or list file given');
   return args;
 }
 
@@ -215,6 +236,20 @@ function proxy(url: string | undefined, noProxy: string[]): { proxy?: ProxySetti
     }
   }
   return { proxy: { url, noProxy } };
+}
+
+/**
+ * The lockfile: --lock-file FILE, or --lock (or --verify alone) for `<list>.lock` beside the one
+ * list file given.
+ */
+function lockfile(lock: boolean, file: string | undefined, verify: boolean, inputs: CliInput[]): { lockFile?: string } {
+  if (file !== undefined) return { lockFile: file };
+  if (!lock && !verify) return {};
+  const lists = inputs.filter((i): i is Extract<CliInput, { kind: 'file' }> => i.kind === 'file');
+  if (lists.length !== 1 || inputs.length !== 1) {
+    throw new UsageError(`${verify ? '--verify' : '--lock'} needs exactly one list file (its lockfile is <list>.lock), or --lock-file FILE`);
+  }
+  return { lockFile: `${lists[0].path}.lock` };
 }
 
 /** --cacert files are read here, so that a wrong path is one usage error, not a failure per item. */

@@ -234,6 +234,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
     });
   }
 
+  if (ctx.options.recordValidators) item.validators = { etag: headerValue(headers, 'etag'), lastModified: headerValue(headers, 'last-modified') };
   const offset = statusCode === 206 && resume ? rangeStart(response, resume) : 0;
   if (offset === 0 && resume) part.restart(); // the server sent the whole file after all
   const total = expectedTotal(response, offset);
@@ -358,6 +359,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
 async function resumeSegmented(item: Item, ctx: DownloadContext, partPath: string, resume: ResumeState): Promise<'ok'> {
   const { size: _size, segments, ...record } = resume;
   const run = new SegmentRun(item, ctx, partPath, { ...record, total: resume.total! }, segments!.map((s) => ({ ...s })));
+  if (ctx.options.recordValidators) item.validators = { etag: record.etag, lastModified: record.lastModified };
   ctx.setBytes(item, run.written(), resume.total);
   const part = new PartFile(partPath, true);
   run.start(0);

@@ -28,6 +28,13 @@ interface RareState {
   mirrorFailures?: string[];
   noSplit?: boolean;
   mirror?: number;
+  validators?: Validators;
+}
+
+/** What the server said identifies the version it sent (for lockfiles and refresh). */
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
 }
 
 /** An item is its own cancellation: one object less for each of 100,000 items. */
@@ -95,6 +102,14 @@ export class Item extends Cancellation {
     this.setRare('noSplit', value || undefined);
   }
 
+  /** ETag and Last-Modified of the response the file was saved from. */
+  get validators(): Validators | undefined {
+    return this.rare?.validators;
+  }
+  set validators(value: Validators | undefined) {
+    this.setRare('validators', value);
+  }
+
   /** Which source is being tried: 0 the listed URL, n the entry's n-th mirror. */
   get mirror(): number {
     return this.rare?.mirror ?? 0;
@@ -152,6 +167,7 @@ export class Item extends Cancellation {
       error: this.error,
       errorCode: this.errorCode,
       retryAt: this.state === 'retrying' ? this.retryAt : undefined,
+      ...(this.state === 'ok' && this.validators),
     };
   }
 }

@@ -93,6 +93,9 @@ export interface ItemSnapshot {
   errorCode?: ErrorCode;
   /** While retrying: when the next attempt may start (ms since the epoch). */
   retryAt?: number;
+  /** Once ok: the validators of the response the file was saved from, when the server sent them. */
+  etag?: string;
+  lastModified?: string;
 }
 
 export interface BatchStats {
@@ -197,6 +200,8 @@ export interface DownloadOptions {
   /** Seconds, applied to connect, response headers and body idle. */
   timeoutSeconds: number;
   maxSize?: number;
+  /** Keep each file's ETag and Last-Modified for its snapshot (a lockfile wants them; 100,000 items need not). */
+  recordValidators?: boolean;
   /** Bytes per second for all downloads of the batch together (--limit-rate); absent: no limit. */
   limitRate?: number;
   /** Headers sent to the origins of the list's own URLs only. */

@@ -1,0 +1,96 @@
+// The CLI's lockfile: written as files finish (so a killed run leaves a lockfile that verifies for
+// every file it lists), and checked by --verify without the network.
+import path from 'node:path';
+import { emptyLock, lockKey, readLock, sha256OfFile, verifyLock, writeLockSync, type Lockfile } from '../core/lockfile';
+import type { BatchUpdate, ItemSnapshot } from '../core';
+
+/** The lockfile is rewritten at most this often while a run goes on (and once at its end). */
+const WRITE_INTERVAL_MS = 500;
+
+export class LockWriter {
+  private readonly produced = new Set<string>();
+  private queue: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+
+  private constructor(
+    private readonly lockFile: string,
+    private readonly targetDir: string,
+    private readonly lock: Lockfile,
+    private readonly previous: Lockfile,
+  ) {}
+
+  static async open(lockFile: string, targetDir: string): Promise<LockWriter> {
+    const previous = (await readLock(lockFile)) ?? emptyLock();
+    // Entries of the earlier run stay until this run has finished: their files are still there.
+    return new LockWriter(lockFile, targetDir, { ...previous, files: { ...previous.files } }, previous);
+  }
+
+  /** Feeds the batch's updates: every file that finished ok or skipped gets its entry. */
+  update(update: BatchUpdate): void {
+    for (const item of update.changed) if (item.state === 'ok' || item.state === 'skipped') this.add(item);
+  }
+
+  /**
+   * After the run: waits for the hashing, drops entries of files this run did not produce (when it
+   * ran to its end), and writes the lockfile.
+   */
+  async finish(complete: boolean): Promise<void> {
+    await this.queue;
+    clearTimeout(this.timer);
+    if (complete) {
+      for (const key of Object.keys(this.lock.files)) if (!this.produced.has(key)) delete this.lock.files[key];
+    }
+    writeLockSync(this.lockFile, this.lock);
+  }
+
+  private add(item: ItemSnapshot): void {
+    if (!item.relativePath) return;
+    const file = path.join(this.targetDir, item.relativePath);
+    const key = lockKey(this.lockFile, file);
+    this.produced.add(key);
+    // One file hashed at a time, off the download path's hot loop.
+    this.queue = this.queue.then(async () => {
+      const sha256 = await sha256OfFile(file).catch(() => undefined);
+      if (sha256 === undefined) return;
+      const before = this.previous.files[key];
+      // A skipped file was not asked for: its validators are the ones recorded when it was.
+      const same = before?.sha256 === sha256;
+      const validators = item.state === 'ok' ? { etag: item.etag, lastModified: item.lastModified } : same ? { etag: before.etag, lastModified: before.lastModified } : {};
+      this.lock.files[key] = { url: item.url, size: item.bytes, sha256, ...validators };
+      this.scheduleWrite();
+    });
+  }
+
+  private scheduleWrite(): void {
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.dirty) return;
+      this.dirty = false;
+      writeLockSync(this.lockFile, this.lock);
+    }, WRITE_INTERVAL_MS);
+  }
+}
+
+/** --verify: prints one line per difference and a summary; true when the folder matches the lockfile. */
+export async function verifyCommand(lockFile: string, dir: string, listFiles: string[], out: NodeJS.WritableStream, json: boolean): Promise<boolean> {
+  const lock = await readLock(lockFile);
+  if (!lock) throw new Error(`no lockfile at ${lockFile} (write one with --lock or --lock-file)`);
+  const report = await verifyLock(lockFile, lock, dir, listFiles);
+  const ok = report.missing.length + report.changed.length + report.extra.length === 0;
+  if (json) {
+    out.write(`${JSON.stringify({ lockfile: lockFile, ok, ...report })}\n`);
+    return ok;
+  }
+  for (const key of report.missing) out.write(`missing  ${key}\n`);
+  for (const { path: key, reason } of report.changed) out.write(`changed  ${key}: ${reason}\n`);
+  for (const key of report.extra) out.write(`extra    ${key}: not in ${lockFile}\n`);
+  out.write(
+    `${report.verified.length} of ${Object.keys(lock.files).length} files verified against ${lockFile}` +
+      `${report.missing.length ? `, ${report.missing.length} missing` : ''}${report.changed.length ? `, ${report.changed.length} changed` : ''}` +
+      `${report.extra.length ? `, ${report.extra.length} extra` : ''}\n`,
+  );
+  return ok;
+}
