@@ -17,6 +17,14 @@ export class TargetFolder {
     return new TargetFolder(await fs.promises.realpath(dir));
   }
 
+  /**
+   * The folder as it is, creating nothing (a dry run): `exists` answers as during a run, and a
+   * folder that does not exist yet simply holds no files.
+   */
+  static async open(dir: string): Promise<TargetFolder> {
+    return new TargetFolder(await fs.promises.realpath(dir).catch(() => path.resolve(dir)));
+  }
+
   /** Absolute path of `relative` inside the root; throws if it would be outside. */
   resolve(relative: string): string {
     return resolveInside(this.root, relative);

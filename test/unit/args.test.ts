@@ -10,6 +10,7 @@ describe('cli: parseCliArgs', () => {
       dir: '.',
       download: { jobs: 8, perHost: 8, split: 8, retries: 5, maxRetryWaitMs: 300_000, timeoutSeconds: 30, maxSize: undefined, headers: {}, onExisting: 'skip' },
       json: false,
+      verify: false,
       help: false,
       version: false,
     });
@@ -36,6 +37,7 @@ describe('cli: parseCliArgs', () => {
         onExisting: 'rename',
       },
       json: true,
+      verify: false,
       help: false,
       version: false,
     });
@@ -70,6 +72,9 @@ describe('cli: parseCliArgs', () => {
     usageError(['--timeout=', 'l'], /^--timeout /);
     usageError(['--max-size', '1.5M', 'l'], /^--max-size must be a number of bytes \(suffix K, M or G allowed\), got "1.5M"$/);
     usageError(['--max-size', '10T', 'l'], /^--max-size /);
+    usageError(['--verify', 'a.txt', 'b.txt'], /^--verify needs exactly one list file \(its lockfile is <list>\.lock\), or --lock-file FILE$/);
+    assert.equal(parseCliArgs(['--lock', 'a.txt']).lockFile, 'a.txt.lock');
+    assert.equal(parseCliArgs(['--verify', '--lock-file', 'x.lock']).lockFile, 'x.lock');
     usageError(['--limit-rate', '0', 'l'], /^--limit-rate must be a number of bytes \(suffix K, M or G allowed\), got "0"$/);
     assert.equal(parseCliArgs(['--limit-rate', '500K', 'l']).download.limitRate, 512_000);
     assert.equal(parseCliArgs(['l']).download.limitRate, undefined);
