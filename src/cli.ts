@@ -69,7 +69,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`asset-fetch: ${(err as Error).message}\n`);
     return EXIT_USAGE;
   }
-  const batch = new Batch(list.entries, { targetDir, ...args.download, recordValidators: lock !== undefined });
+  const batch = new Batch(list.entries, {
+    targetDir,
+    ...args.download,
+    recordValidators: lock !== undefined,
+    ...(lock && args.download.onExisting === 'refresh' && { knownValidators: lock.knownValidators() }),
+  });
   const display = chooseDisplay(args);
   batch.onUpdate((update) => {
     display.update(update);

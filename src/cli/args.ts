@@ -69,7 +69,10 @@ Options:
   --cacert <file>          also trust the CA certificate(s) in this PEM file (repeatable)
   --ca-native              also trust the operating system's certificate store (Node 22.15+)
   --insecure               do not check TLS certificates at all (unsafe)
-  --on-existing <policy>   skip (default), overwrite or rename when the file exists
+  --on-existing <policy>   skip (default), overwrite, rename or refresh when the file exists
+  --refresh                same as --on-existing refresh: ask the server whether an existing
+                           file changed (If-None-Match / If-Modified-Since); 304 keeps it with
+                           no body transferred, 200 replaces it
   --lock                   write <list>.lock beside the list: each file's URL, path, size,
                            sha-256, ETag and Last-Modified (as files finish, atomically)
   --lock-file <file>       the lockfile to write (with a download) or check (with --verify)
@@ -112,6 +115,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         format: { type: 'string', default: 'auto' },
         json: { type: 'boolean', default: false },
         lock: { type: 'boolean', default: false },
+        refresh: { type: 'boolean', default: false },
         'lock-file': { type: 'string' },
         verify: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
@@ -139,7 +143,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       maxSize: values['max-size'] === undefined ? undefined : byteSize(values['max-size']),
       ...(values['limit-rate'] !== undefined && { limitRate: byteSize(values['limit-rate'], '--limit-rate') }),
       headers: parseHeaders(values.header),
-      onExisting: onExisting(values['on-existing']),
+      onExisting: values.refresh ? 'refresh' : onExisting(values['on-existing']),
       // Absent unless given: no proxy settings means the environment decides.
       ...hostHeaders(values['host-header']),
       ...proxy(values.proxy, values['no-proxy']),
@@ -272,6 +276,6 @@ function trust(files: string[], insecure: boolean, native: boolean): { tls?: Tls
 }
 
 function onExisting(value: string): OnExisting {
-  if (value === 'skip' || value === 'overwrite' || value === 'rename') return value;
-  throw new UsageError(`--on-existing must be skip, overwrite or rename, got "${value}"`);
+  if (value === 'skip' || value === 'overwrite' || value === 'rename' || value === 'refresh') return value;
+  throw new UsageError(`--on-existing must be skip, overwrite, rename or refresh, got "${value}"`);
 }

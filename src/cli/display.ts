@@ -30,7 +30,7 @@ function itemLine(dir: string, item: ItemSnapshot): string | undefined {
     case 'ok':
       return `ok       ${where} (${formatBytes(item.bytes)})`;
     case 'skipped':
-      return `skipped  ${where} (exists)`;
+      return item.unchanged ? `skipped  ${where} (unchanged: HTTP 304)` : `skipped  ${where} (exists)`;
     case 'failed':
       return `failed   ${failure(item)}`;
     case 'cancelled':

@@ -11,7 +11,7 @@ import { entryRelativePath } from '../core/naming';
 import { redactUrl } from '../core/urlCheck';
 
 /** What a run would do with one entry; `failed` is a line of the list that cannot be used. */
-export type DryRunAction = 'download' | 'skip' | 'download-again' | 'rename' | 'overwrite' | 'failed';
+export type DryRunAction = 'download' | 'skip' | 'download-again' | 'rename' | 'overwrite' | 'refresh-check' | 'failed';
 
 export interface DryRunItem {
   /** As the engine shows it: a password reads "***". */
@@ -97,6 +97,8 @@ async function existing(entry: ListEntry, id: number, relative: string, onExisti
     }
     case 'overwrite':
       return { action: 'overwrite', finalPath: relative };
+    case 'refresh':
+      return { action: 'refresh-check', finalPath: relative };
   }
 }
 
@@ -129,6 +131,8 @@ export function actionText(item: DryRunItem): string {
       return 'download again (exists, checksum differs)';
     case 'rename':
       return `rename to "${path.basename(item.path!)}"`;
+    case 'refresh-check':
+      return 'refresh check (exists: asks the server whether it changed)';
     default:
       return item.action;
   }

@@ -26,6 +26,17 @@ export class LockWriter {
     return new LockWriter(lockFile, targetDir, { ...previous, files: { ...previous.files } }, previous);
   }
 
+  /** The validators the lockfile holds, by path relative to the target folder (for --refresh). */
+  knownValidators(): Record<string, { etag?: string; lastModified?: string }> {
+    const base = path.dirname(path.resolve(this.lockFile));
+    const known: Record<string, { etag?: string; lastModified?: string }> = {};
+    for (const [key, entry] of Object.entries(this.previous.files)) {
+      const relative = path.relative(this.targetDir, path.resolve(base, key)).split(path.sep).join('/');
+      if (!relative.startsWith('..')) known[relative] = { etag: entry.etag, lastModified: entry.lastModified };
+    }
+    return known;
+  }
+
   /** Feeds the batch's updates: every file that finished ok or skipped gets its entry. */
   update(update: BatchUpdate): void {
     for (const item of update.changed) if (item.state === 'ok' || item.state === 'skipped') this.add(item);

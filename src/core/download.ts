@@ -99,10 +99,12 @@ async function attemptWithRetryPlan(item: Item, ctx: DownloadContext): Promise<n
   let received = 0;
   try {
     const outcome = await attemptOnce(item, ctx, (n) => (received += n));
-    ctx.setState(item, outcome);
+    ctx.setState(item, outcome === 'unchanged' ? 'skipped' : outcome);
     const where = item.finalRelativePath ?? item.relativePath;
     const from = redactUrl(item.requestUrl);
-    ctx.log('info', item, outcome === 'ok' ? `ok ${from} → ${where} (${formatBytes(item.bytes)})` : `skipped ${from}: ${where} already exists`);
+    const message =
+      outcome === 'ok' ? `ok ${from} → ${where} (${formatBytes(item.bytes)})` : outcome === 'unchanged' ? `unchanged ${from}: ${where} is current (HTTP 304)` : `skipped ${from}: ${where} already exists`;
+    ctx.log('info', item, message);
     return undefined;
   } catch (err) {
     const error = toDownloadError(err, received);
@@ -160,10 +162,20 @@ async function handleExistingFile(item: Item, ctx: DownloadContext): Promise<boo
     }
     case 'overwrite':
       return false;
+    case 'refresh': {
+      // Ask with the file's validators: 304 keeps it without a body, 200 replaces it atomically.
+      const known = ctx.options.knownValidators?.[wanted];
+      const mtime = (await fs.promises.stat(ctx.target.resolve(wanted))).mtime;
+      item.conditional = { etag: known?.etag, lastModified: known?.lastModified ?? mtime.toUTCString() };
+      return false;
+    }
   }
 }
 
-async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: number) => void): Promise<'ok' | 'skipped'> {
+/** How an attempt ended well: saved, skipped (the file is there), or unchanged (a 304 to --refresh). */
+type Outcome = 'ok' | 'skipped' | 'unchanged';
+
+async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: number) => void): Promise<Outcome> {
   const partPath = ctx.target.resolve(item.relativePath!) + PART_SUFFIX;
   await ctx.target.ensureParent(partPath);
   if (!item.resume && (await ctx.target.exists(partPath))) {
@@ -175,6 +187,11 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
   if (resume?.segments) return resumeSegmented(item, ctx, partPath, resume);
   // The file must be the resource itself, not a compressed transfer of it.
   const rangeHeaders: Record<string, string> = { 'accept-encoding': 'identity' };
+  const conditional = item.conditional;
+  if (conditional && !resume) {
+    if (conditional.etag) rangeHeaders['if-none-match'] = conditional.etag;
+    if (conditional.lastModified) rangeHeaders['if-modified-since'] = conditional.lastModified;
+  }
   if (resume) {
     rangeHeaders.range = `bytes=${resume.size}-`;
     rangeHeaders['if-range'] = resume.etag ?? resume.lastModified!;
@@ -203,7 +220,7 @@ async function attemptOnce(item: Item, ctx: DownloadContext, onReceived: (n: num
 }
 
 /** Handles one response: status, size limit, naming, body, length check, checksum, rename. */
-async function receive(item: Item, ctx: DownloadContext, part: PartFile, response: Response, onReceived: (n: number) => void): Promise<'ok' | 'skipped'> {
+async function receive(item: Item, ctx: DownloadContext, part: PartFile, response: Response, onReceived: (n: number) => void): Promise<Outcome> {
   const { statusCode, headers, exchange } = response;
   const resume = item.resume;
   const removePart = async () => {
@@ -211,12 +228,20 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
     await removePartFiles(part.path);
   };
 
+  if (statusCode === 304 && item.conditional) {
+    // --refresh: the server says the file on disk is current.
+    await exchange.discard();
+    item.conditional = { ...item.conditional, unchanged: true };
+    const size = (await fs.promises.stat(ctx.target.resolve(item.relativePath!))).size;
+    ctx.setBytes(item, size, size);
+    return 'unchanged';
+  }
   if (statusCode === 416 && resume) {
     await exchange.discard();
     const total = Number(/\/(\d+)\s*$/.exec(headerValue(headers, 'content-range') ?? '')?.[1]);
     if (total === resume.size) {
       part.close();
-      await finish(item, ctx, part.path, resume.size, undefined);
+      await finish(item, ctx, part.path, resume.size, undefined, resume.lastModified);
       return 'ok';
     }
     item.resume = undefined;
@@ -343,7 +368,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
       return await segmentsFailed(item, ctx, part, split);
     }
     part.close();
-    await finish(item, ctx, part.path, total!, undefined);
+    await finish(item, ctx, part.path, total!, undefined, headerValue(headers, 'last-modified'));
     return 'ok';
   }
   item.resume = resumable(record, item.bytes);
@@ -351,7 +376,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
     throw new DownloadError(`body ended after ${formatBytes(item.bytes)} of ${formatBytes(total)}`, true, 'NETWORK');
   }
   part.close();
-  await finish(item, ctx, part.path, item.bytes, hash);
+  await finish(item, ctx, part.path, item.bytes, hash, headerValue(headers, 'last-modified'));
   return 'ok';
 }
 
@@ -368,7 +393,7 @@ async function resumeSegmented(item: Item, ctx: DownloadContext, partPath: strin
   } catch {
     return await segmentsFailed(item, ctx, part, run);
   }
-  await finish(item, ctx, partPath, resume.total!, undefined);
+  await finish(item, ctx, partPath, resume.total!, undefined, record.lastModified);
   return 'ok';
 }
 
@@ -400,7 +425,7 @@ function resumable(record: ResumeRecord, size: number): ResumeState | undefined 
 }
 
 /** Checks the checksum, then renames the `.part` to its final name. */
-async function finish(item: Item, ctx: DownloadContext, partPath: string, size: number, hash: Hash | undefined): Promise<void> {
+async function finish(item: Item, ctx: DownloadContext, partPath: string, size: number, hash: Hash | undefined, lastModified?: string): Promise<void> {
   const checksum = item.entry.checksum;
   if (checksum) {
     const actual = (hash ?? (await hashOfPrefix(checksum.algorithm, partPath, size))).digest('hex');
@@ -417,6 +442,9 @@ async function finish(item: Item, ctx: DownloadContext, partPath: string, size: 
   if (renamed) await ctx.target.ensureParent(finalPath);
   // A rename is a metadata update: synchronous is cheaper than a thread-pool round trip.
   fs.renameSync(partPath, finalPath);
+  // The file's time is the server's Last-Modified (as curl -R, wget -N): --refresh sends it back.
+  const modified = lastModified === undefined ? NaN : Date.parse(lastModified);
+  if (!Number.isNaN(modified)) fs.utimesSync(finalPath, new Date(), new Date(modified));
   item.resume = undefined;
   if (item.resumeRecordOnDisk) await fs.promises.rm(metaPathOf(partPath), { force: true });
   item.resumeRecordOnDisk = false;
@@ -464,7 +492,7 @@ async function chooseFinalName(item: Item, ctx: DownloadContext, response: Respo
     return 'named';
   }
   item.finalRelativePath =
-    ctx.options.onExisting === 'overwrite' ? ctx.names.reserve(wanted, item.id) : await ctx.names.reserveNotOnDisk(wanted, item.id, exists);
+    ctx.options.onExisting === 'overwrite' || ctx.options.onExisting === 'refresh' ? ctx.names.reserve(wanted, item.id) : await ctx.names.reserveNotOnDisk(wanted, item.id, exists);
   return 'named';
 }
 

@@ -29,12 +29,16 @@ interface RareState {
   noSplit?: boolean;
   mirror?: number;
   validators?: Validators;
+  /** --refresh: what to send as If-None-Match / If-Modified-Since. */
+  conditional?: Validators;
 }
 
 /** What the server said identifies the version it sent (for lockfiles and refresh). */
 export interface Validators {
   etag?: string;
   lastModified?: string;
+  /** Set on `conditional` when the server answered 304 to them. */
+  unchanged?: boolean;
 }
 
 /** An item is its own cancellation: one object less for each of 100,000 items. */
@@ -110,6 +114,14 @@ export class Item extends Cancellation {
     this.setRare('validators', value);
   }
 
+  /** --refresh: the validators of the file on disk, sent so that an unchanged file costs a 304. */
+  get conditional(): Validators | undefined {
+    return this.rare?.conditional;
+  }
+  set conditional(value: Validators | undefined) {
+    this.setRare('conditional', value);
+  }
+
   /** Which source is being tried: 0 the listed URL, n the entry's n-th mirror. */
   get mirror(): number {
     return this.rare?.mirror ?? 0;
@@ -168,6 +180,7 @@ export class Item extends Cancellation {
       errorCode: this.errorCode,
       retryAt: this.state === 'retrying' ? this.retryAt : undefined,
       ...(this.state === 'ok' && this.validators),
+      ...(this.state === 'skipped' && this.conditional?.unchanged && { unchanged: true }),
     };
   }
 }

@@ -43,7 +43,7 @@ export interface ParsedList {
   warnings: string[];
 }
 
-export type OnExisting = 'skip' | 'overwrite' | 'rename';
+export type OnExisting = 'skip' | 'overwrite' | 'rename' | 'refresh';
 
 export type ItemState = 'queued' | 'active' | 'retrying' | 'ok' | 'skipped' | 'failed' | 'cancelled';
 
@@ -93,6 +93,8 @@ export interface ItemSnapshot {
   errorCode?: ErrorCode;
   /** While retrying: when the next attempt may start (ms since the epoch). */
   retryAt?: number;
+  /** Skipped because the server answered --refresh with 304 Not Modified. */
+  unchanged?: boolean;
   /** Once ok: the validators of the response the file was saved from, when the server sent them. */
   etag?: string;
   lastModified?: string;
@@ -200,6 +202,12 @@ export interface DownloadOptions {
   /** Seconds, applied to connect, response headers and body idle. */
   timeoutSeconds: number;
   maxSize?: number;
+  /**
+   * For --refresh: the ETag and Last-Modified a lockfile recorded, by path relative to the target
+   * folder ("img/a.png"); without an entry, the file's modification time is sent as
+   * If-Modified-Since.
+   */
+  knownValidators?: Record<string, { etag?: string; lastModified?: string }>;
   /** Keep each file's ETag and Last-Modified for its snapshot (a lockfile wants them; 100,000 items need not). */
   recordValidators?: boolean;
   /** Bytes per second for all downloads of the batch together (--limit-rate); absent: no limit. */

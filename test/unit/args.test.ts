@@ -78,7 +78,7 @@ describe('cli: parseCliArgs', () => {
     usageError(['--limit-rate', '0', 'l'], /^--limit-rate must be a number of bytes \(suffix K, M or G allowed\), got "0"$/);
     assert.equal(parseCliArgs(['--limit-rate', '500K', 'l']).download.limitRate, 512_000);
     assert.equal(parseCliArgs(['l']).download.limitRate, undefined);
-    usageError(['--on-existing', 'keep', 'l'], /^--on-existing must be skip, overwrite or rename, got "keep"$/);
+    usageError(['--on-existing', 'keep', 'l'], /^--on-existing must be skip, overwrite, rename or refresh, got "keep"$/);
   });
 
   it('takes URLs as arguments, mixed with list files and stdin, numbering positional arguments', () => {
