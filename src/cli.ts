@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Batch, decodeListBytes, ListError, listTooLarge, MAX_LIST_CHARS, mergeLists, parseList, parseUrlArguments, VERSION, type ListFormat, type ParsedList } from './core';
 import { parseCliArgs, UsageError, USAGE, type CliArgs, type CliInput } from './cli/args';
 import { displayPath, LineDisplay, TerminalDisplay, type Display } from './cli/display';
-import { LockWriter, verifyCommand } from './cli/lock';
+import { freezeEntries, LockWriter, verifyCommand } from './cli/lock';
 import { writeJsonReport } from './cli/report';
 import { dryRun } from './cli/dryRun';
 
@@ -64,7 +64,8 @@ async function main(argv: string[]): Promise<number> {
   }
   let lock: LockWriter | undefined;
   try {
-    lock = args.lockFile === undefined ? undefined : await LockWriter.open(args.lockFile, targetDir);
+    if (args.frozen) await freezeEntries(list.entries, args.lockFile!);
+    lock = args.lockFile === undefined || args.frozen ? undefined : await LockWriter.open(args.lockFile, targetDir);
   } catch (err) {
     process.stderr.write(`asset-fetch: ${(err as Error).message}\n`);
     return EXIT_USAGE;

@@ -30,6 +30,8 @@ export interface CliArgs {
   lockFile?: string;
   /** Check the files against the lockfile instead of downloading. */
   verify: boolean;
+  /** Make the folder equal to the lockfile: fetch what is missing or differs, every byte checked against it. */
+  frozen?: boolean;
   /** Print what would be downloaded, skipped or renamed, and where; no request, no write. */
   dryRun?: boolean;
   help: boolean;
@@ -78,6 +80,9 @@ Options:
   --lock-file <file>       the lockfile to write (with a download) or check (with --verify)
   --verify                 no download: check the files against the lockfile (missing, changed,
                            and extra files in --dir); exit 1 on any difference
+  --frozen                 for CI: fetch only what the lockfile lists, what is missing or differs
+                           on disk; every file must match its sha-256 there (the lockfile is not
+                           changed); an entry it does not list fails
   --dry-run                print each entry's URL, the file it would be written to and what
                            would happen (download, skip, rename, ...); no request, no write
   --format <format>        auto (default), list (one URL per line) or text (extract links)
@@ -118,6 +123,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         refresh: { type: 'boolean', default: false },
         'lock-file': { type: 'string' },
         verify: { type: 'boolean', default: false },
+        frozen: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -150,7 +156,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
       ...trust(values.cacert, values.insecure, values['ca-native']),
     },
     json: values.json,
-    ...lockfile(values.lock, values['lock-file'], values.verify, inputs),
+    ...lockfile(values.lock || values.frozen, values['lock-file'], values.verify, inputs),
+    ...(values.frozen && { frozen: true }),
     verify: values.verify,
     ...(values['dry-run'] && { dryRun: true }),
     help: values.help,

@@ -2,7 +2,8 @@
 // every file it lists), and checked by --verify without the network.
 import path from 'node:path';
 import { emptyLock, lockKey, readLock, sha256OfFile, verifyLock, writeLockSync, type Lockfile } from '../core/lockfile';
-import type { BatchUpdate, ItemSnapshot } from '../core';
+import { redactUrl } from '../core/urlCheck';
+import type { BatchUpdate, ItemSnapshot, ListEntry } from '../core';
 
 /** The lockfile is rewritten at most this often while a run goes on (and once at its end). */
 const WRITE_INTERVAL_MS = 500;
@@ -82,6 +83,30 @@ export class LockWriter {
       this.dirty = false;
       writeLockSync(this.lockFile, this.lock);
     }, WRITE_INTERVAL_MS);
+  }
+}
+
+/**
+ * --frozen: every entry must be in the lockfile (by its URL, a password redacted) and gets the
+ * lockfile's sha-256 as its checksum, so the engine re-fetches a file on disk that differs and
+ * refuses upstream bytes that differ, keeping the file on disk. Entries it does not list fail.
+ */
+export async function freezeEntries(entries: ListEntry[], lockFile: string): Promise<void> {
+  const lock = await readLock(lockFile);
+  if (!lock) throw new Error(`--frozen: no lockfile at ${lockFile} (write one with --lock)`);
+  const byUrl = new Map(Object.values(lock.files).map((entry) => [entry.url, entry]));
+  for (const entry of entries) {
+    if (!entry.url) continue;
+    const locked = byUrl.get(redactUrl(entry.url));
+    if (!locked) {
+      entry.error = `line ${entry.line}: ${redactUrl(entry.url)} is not in ${lockFile} (--frozen fetches only what it lists; run with --lock to add it)`;
+      entry.url = undefined;
+    } else if (entry.checksum && !(entry.checksum.algorithm === 'sha-256' && entry.checksum.hex === locked.sha256)) {
+      entry.error = `line ${entry.line}: its checksum= differs from the sha-256 in ${lockFile}`;
+      entry.url = undefined;
+    } else {
+      entry.checksum = { algorithm: 'sha-256', hex: locked.sha256 };
+    }
   }
 }
 

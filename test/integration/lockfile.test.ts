@@ -95,6 +95,34 @@ describe('lockfile and --verify (integration)', () => {
     assert.deepEqual(fs.readdirSync(path.dirname(lock)).filter((f) => f.endsWith('.tmp')), [], 'no half-written lockfile left');
   });
 
+  it('--frozen: re-fetches a corrupted file and checks it, refuses changed upstream bytes keeping the file, fails what the lockfile does not list', async () => {
+    server.route('/l/frozen/a.bin', serve('locked a\n'));
+    server.route('/l/frozen/b.bin', serve('locked b\n'));
+    const { list, out, lock } = setUp('frozen', [server.url('/l/frozen/a.bin'), server.url('/l/frozen/b.bin')]);
+    assert.equal((await fetchList(list, out, ['--lock'])).code, 0);
+    const locked = fs.readFileSync(lock);
+
+    fs.writeFileSync(path.join(out, 'a.bin'), 'corrupt!\n');
+    const repaired = await fetchList(list, out, ['--frozen']);
+    assert.equal(repaired.code, 0, repaired.describe());
+    assert.equal(fs.readFileSync(path.join(out, 'a.bin'), 'utf8'), 'locked a\n', 'the corrupted file is fetched again');
+    assert.equal(repaired.item(server.url('/l/frozen/b.bin')).status, 'skipped', 'a file that matches the lockfile is not fetched');
+
+    server.route('/l/frozen/b.bin', serve('changed upstream\n'));
+    fs.rmSync(path.join(out, 'b.bin'));
+    const refused = await fetchList(list, out, ['--frozen']);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.item(server.url('/l/frozen/b.bin')).errorCode, 'CHECKSUM_MISMATCH');
+    assert.match(refused.item(server.url('/l/frozen/b.bin')).error!, /^checksum mismatch: expected sha-256 /);
+    assert.equal(fs.existsSync(path.join(out, 'b.bin')), false, 'the changed bytes are not saved');
+    assert.deepEqual(fs.readdirSync(out).sort(), ['a.bin'], 'no .part left');
+
+    fs.appendFileSync(list, `${server.url('/l/hero.png')}\n`);
+    const unlisted = await fetchList(list, out, ['--frozen']);
+    assert.match(unlisted.item(server.url('/l/hero.png')).error!, /is not in .*assets\.txt\.lock \(--frozen fetches only what it lists/);
+    assert.ok(fs.readFileSync(lock).equals(locked), '--frozen never changes the lockfile');
+  });
+
   it('refuses a file that is not a lockfile, naming it', async () => {
     const { list, out, lock } = setUp('bad', [server.url('/l/hero.png')]);
     fs.writeFileSync(lock, '{"files": 3}');

@@ -16,6 +16,7 @@ export interface CliItem {
   path: string | null;
   bytes: number;
   error: string | null;
+  errorCode: string | null;
 }
 
 export interface CliResult {
