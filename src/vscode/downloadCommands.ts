@@ -11,6 +11,29 @@ import type { SecretHeaders } from './secretHeaders';
 import { chooseTargetFolder } from './targetFolder';
 
 const MANAGE_TRUST = 'Manage Workspace Trust';
+/** How long a text editor that the window shows may take to reach the extension host. */
+const ACTIVE_EDITOR_GRACE_MS = 1500;
+
+/**
+ * The active text editor. Just after a file was opened the window can show its tab while the
+ * extension host has not heard of the editor yet (seen in code-server under load): unless the
+ * active tab is known to be something else, wait a moment for it instead of saying there is none.
+ */
+async function activeTextEditorSoon(): Promise<vscode.TextEditor | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  // An editor of another kind (an image, settings) is known at once; the tabs may lag too.
+  if (editor || (tab && !(tab.input instanceof vscode.TabInputText))) return editor;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(vscode.window.activeTextEditor), ACTIVE_EDITOR_GRACE_MS);
+    const subscription = vscode.window.onDidChangeActiveTextEditor((next) => next && done(next));
+    function done(result: vscode.TextEditor | undefined): void {
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(result);
+    }
+  });
+}
 
 export class DownloadCommands {
   constructor(
@@ -21,7 +44,7 @@ export class DownloadCommands {
 
   async downloadUrls(): Promise<void> {
     if (!(await this.trusted())) return;
-    const editor = vscode.window.activeTextEditor;
+    const editor = await activeTextEditorSoon();
     if (!editor) {
       void vscode.window.showErrorMessage('Asset Fetch: open a list of URLs in an editor (one per line), or right-click a list file in the Explorer.');
       return;
