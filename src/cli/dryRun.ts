@@ -1,10 +1,10 @@
 // --dry-run: what a run would do with each entry (which file, download or skip), decided by the
 // engine's own naming (entryRelativePath, NameAllocator, TargetFolder.exists) as a Batch decides it
 // before any response, without a request and without writing anything, not even a folder.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { entrySource, type ListEntry, type OnExisting } from '../core';
+import { hashOfFile } from '../core/fileHash';
 import { TargetFolder } from '../core/folders';
 import { NameAllocator } from '../core/nameAllocator';
 import { entryRelativePath } from '../core/naming';
@@ -106,13 +106,11 @@ async function existing(entry: ListEntry, id: number, relative: string, onExisti
 async function checksumMatches(entry: ListEntry, file: string): Promise<boolean> {
   const checksum = entry.checksum;
   if (!checksum) return true;
-  const hash = createHash(checksum.algorithm.replace('-', ''));
   try {
-    for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+    return (await hashOfFile(checksum.algorithm, file)).digest('hex') === checksum.hex;
   } catch {
     return false; // unreadable (a folder?): the run would not count it as skipped either
   }
-  return hash.digest('hex') === checksum.hex;
 }
 
 /** A --dir that exists but is not a folder is the usage error a run gives; a missing one would be created. */

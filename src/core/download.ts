@@ -1,11 +1,12 @@
 // Downloads one item: resume, retries with backoff, naming, size limits, checksum, atomic rename.
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { BandwidthBudget } from './bandwidth';
 import { decodedBody, encodingPlan } from './contentDecoding';
 import { CancelledError, DownloadError, toDownloadError } from './errors';
+import { hashOfFile } from './fileHash';
 import { formatBytes, formatDuration } from './format';
 import { getFollowingRedirects, type Response } from './http';
 import type { Item } from './item';
@@ -301,7 +302,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
     item.resumeRecordOnDisk = true;
   }
 
-  let hash = item.entry.checksum ? await hashOfPrefix(item.entry.checksum.algorithm, part.path, offset) : undefined;
+  let hash = item.entry.checksum ? await hashOfFile(item.entry.checksum.algorithm, part.path, offset) : undefined;
   ctx.setBytes(item, offset, total);
   // A large file on a slow connection may be split into ranges over more connections (segments.ts).
   const splittable =
@@ -428,7 +429,7 @@ function resumable(record: ResumeRecord, size: number): ResumeState | undefined 
 async function finish(item: Item, ctx: DownloadContext, partPath: string, size: number, hash: Hash | undefined, lastModified?: string): Promise<void> {
   const checksum = item.entry.checksum;
   if (checksum) {
-    const actual = (hash ?? (await hashOfPrefix(checksum.algorithm, partPath, size))).digest('hex');
+    const actual = (hash ?? (await hashOfFile(checksum.algorithm, partPath, size))).digest('hex');
     if (actual !== checksum.hex) {
       item.resume = undefined;
       await removePartFiles(partPath);
@@ -514,13 +515,6 @@ function headerValue(headers: Response['headers'], name: string): string | undef
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function hashOfPrefix(algorithm: string, filePath: string, length: number): Promise<Hash> {
-  const hash = createHash(algorithm.replace('-', ''));
-  if (length === 0) return hash;
-  for await (const chunk of fs.createReadStream(filePath, { start: 0, end: length - 1 })) hash.update(chunk as Buffer);
-  return hash;
-}
-
 /**
  * Whether a file already on disk may stand for the item: always, unless the list gives a checksum
  * it does not match. Then it is downloaded again; the old file stays until the new one verified.
@@ -529,8 +523,7 @@ async function existingFileVerifies(item: Item, ctx: DownloadContext, relative: 
   const checksum = item.entry.checksum;
   if (!checksum) return true;
   const file = ctx.target.resolve(relative);
-  const size = (await fs.promises.stat(file)).size;
-  const actual = (await hashOfPrefix(checksum.algorithm, file, size)).digest('hex');
+  const actual = (await hashOfFile(checksum.algorithm, file)).digest('hex');
   if (actual === checksum.hex) return true;
   ctx.log('warn', item, `${relative} exists but its ${checksum.algorithm} is ${actual}, not ${checksum.hex} as listed: downloading it again`);
   return false;

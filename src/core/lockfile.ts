@@ -1,9 +1,9 @@
 // The lockfile: what a run fetched, verifiably. One JSON object, keys sorted and 2-space indented
 // so a change to one file is a change to a few lines in a diff; no times, no absolute paths, so
 // two runs of the same list on any platform write the same bytes.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { hashOfFile } from './fileHash';
 
 export const LOCKFILE_VERSION = 1;
 
@@ -74,9 +74,7 @@ export function writeLockSync(file: string, lock: Lockfile): void {
 }
 
 export async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  return (await hashOfFile('sha-256', file)).digest('hex');
 }
 
 /** The lockfile key of `file`: relative to the lockfile's folder, "/" separators. */
