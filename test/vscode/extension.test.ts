@@ -9,23 +9,10 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { DownloadsModel } from '../../src/model/downloadsModel';
 import { startTinyproxy, tinyproxyOrSkip, VIA_NAME } from '../support/tinyproxy';
-import { nextFinishedRun } from './support';
-
-const EXTENSION_ID = 'asset-fetch.asset-fetch';
+import { EXTENSION_ID, nextFinishedRun, until } from './support';
 
 function body(name: string): Buffer {
   return Buffer.from(`contents of ${name}\n`.repeat(50));
-}
-
-/** Waits for `check` to return a value other than undefined (the mocha timeout bounds it). */
-async function until<T>(check: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('Asset Fetch in VS Code', () => {
@@ -69,7 +56,6 @@ describe('Asset Fetch in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     server.close();
   });
-
 
   it('contributes its commands', async () => {
     const commands = await vscode.commands.getCommands(true);

@@ -11,20 +11,7 @@ import type { AssetFetchApi } from '../../src/extension';
 import type { BatchRecord, DownloadsModel } from '../../src/model/downloadsModel';
 import type { DownloadNode, DownloadsTree } from '../../src/vscode/downloadsTree';
 import { progressMessage } from '../../src/vscode/summaries';
-import { nextFinishedRun } from './support';
-
-const EXTENSION_ID = 'asset-fetch.asset-fetch';
-
-/** Waits for `check` to return a value other than undefined. */
-async function until<T>(check: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { EXTENSION_ID, nextFinishedRun, until } from './support';
 
 /** A row as the user sees it: label, description and tooltip (resolved as on hover), as text. */
 interface Row {
@@ -95,7 +82,6 @@ describe('Asset Fetch in VS Code: waiting hosts and credentials', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     server.close();
   });
-
 
   /** The listed batch of this title, newest first. */
   const batchTitled = (title: string) => () => model.batches.find((b) => b.title === title && b.listed);

@@ -12,8 +12,8 @@ import tls from 'node:tls';
 import * as vscode from 'vscode';
 import type { BatchRecord, DownloadsModel } from '../../src/model/downloadsModel';
 import { startTinyproxy, tinyproxyOrSkip } from '../support/tinyproxy';
+import { EXTENSION_ID } from './support';
 
-const EXTENSION_ID = 'asset-fetch.asset-fetch';
 const CA_DIR = process.env.ASSET_FETCH_TEST_SYSTEM_CA;
 const BODY = Buffer.from('served over TLS by a server the OS store vouches for\n'.repeat(40));
 
