@@ -117,6 +117,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private ended = false;
   private failure: Error | undefined;
   private headDone = false;
+  private pausedByConsumer = false;
   private lastHeaders: IncomingHttpHeaders = {};
   private readonly unsubscribeCancel: () => void;
 
@@ -145,7 +146,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     for (const chunk of early) consumer.onData(chunk);
     if (this.failure) consumer.onError(this.failure);
     else if (this.ended) consumer.onEnd();
-    else this.controller?.resume();
+    // The connection was paused for the early bytes; the consumer may have paused it since (the
+    // bandwidth limit, a slow disk): then it is the consumer's to resume.
+    else if (!this.pausedByConsumer) this.controller?.resume();
   }
 
   /** Ignores the body: small ones are read out for connection reuse, others end the connection. */
@@ -158,10 +161,12 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   pause(): void {
+    this.pausedByConsumer = true;
     this.controller?.pause();
   }
 
   resume(): void {
+    this.pausedByConsumer = false;
     this.controller?.resume();
   }
 
