@@ -1,7 +1,7 @@
 // A batch owns its items and their state: it schedules them (global and per-host limits),
 // reports coalesced progress, and takes cancel and retry requests.
 import type { Dispatcher } from 'undici';
-import { downloadStep, type DownloadContext } from './download';
+import { downloadStep, releaseAllClaims, type DownloadContext } from './download';
 import { TargetFolder } from './folders';
 import { createDispatcher } from './http';
 import { systemStoreProblem } from './tlsProblems';
@@ -127,6 +127,8 @@ export class Batch {
   async dispose(): Promise<void> {
     this.cancel();
     await this.settled();
+    const context = await this.context?.catch(() => undefined);
+    if (context) releaseAllClaims(context);
     this.reporter.dispose();
     // Every item is finished, so no request is wanted any more: close sockets without waiting.
     await this.dispatcher?.destroy().catch(() => undefined);
@@ -183,6 +185,8 @@ export class Batch {
         this.reporter.bytesChanged(item, n, 0);
       },
       log: (level, item, message) => this.log(level, item, message),
+      claims: new Map(),
+      claimWaits: new Map(),
       // A download is split only when no other file of its host waits for the connections.
       connectionsForSplit: (host) =>
         this.scheduler.pendingOn(host) > 0 ? 1 : Math.min(this.options.split, this.options.perHost - this.scheduler.activeOn(host) + 1),

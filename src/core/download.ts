@@ -21,6 +21,7 @@ import { isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry';
 import type { RunResult } from './scheduler';
 import type { TargetFolder } from './folders';
 import type { DownloadOptions, ItemState, LogLevel } from './types';
+import { claimTarget, describeOwner, releaseTarget, type ClaimOwner } from './targetClaims';
 
 /** Downloads at least this large record their validators up front, so even a crash can resume. */
 const RECORD_UP_FRONT_BYTES = 4 * 1024 * 1024;
@@ -43,6 +44,71 @@ export interface DownloadContext {
   log(level: LogLevel, item: Item, message: string): void;
   /** How many connections one download from `host` may use now (1: do not split). */
   connectionsForSplit(host: string): number;
+  /** Targets this batch holds the lock of (see targetClaims.ts), by item: the `.part` path claimed. */
+  claims: Map<Item, string>;
+  /** Items waiting for another run to finish their target: how often they found it busy. */
+  claimWaits: Map<Item, number>;
+}
+
+/** How often a target held by another run is looked at again. */
+const CLAIM_POLL_MS = 300;
+
+/**
+ * Makes one attempt at an item, owning its target for the whole download (retries included): a
+ * target another run is downloading is waited for, holding no slot, and then looked at afresh.
+ * Returns what downloadStep returns.
+ */
+export async function downloadStep(item: Item, ctx: DownloadContext): Promise<RunResult> {
+  if (!item.cancelled && item.relativePath !== undefined && !ctx.claims.has(item)) {
+    const claimed = await claim(item, ctx);
+    if (claimed !== 'owned') return claimed;
+  }
+  const result = await downloadOwnedStep(item, ctx);
+  if (result === undefined) releaseClaim(item, ctx);
+  return result;
+}
+
+/** Takes the item's target: 'owned', or when to look again (another run has it), or undefined (failed). */
+async function claim(item: Item, ctx: DownloadContext): Promise<RunResult | 'owned'> {
+  const partPath = ctx.target.resolve(item.relativePath!) + PART_SUFFIX;
+  let owner: ClaimOwner | undefined;
+  try {
+    await ctx.target.ensureParent(partPath);
+    owner = claimTarget(partPath);
+  } catch (err) {
+    // The lock cannot be created (a read-only folder, say): the download could not be written either.
+    return fail(item, ctx, toDownloadError(err));
+  }
+  const waits = ctx.claimWaits.get(item);
+  if (!owner) {
+    ctx.claims.set(item, partPath);
+    // What another run left (the file, a `.part`) since this run listed the folder is not in the
+    // listing: after a wait, or when the file appeared meanwhile (a run that finished it just now).
+    const finalPath = partPath.slice(0, -PART_SUFFIX.length);
+    if (waits !== undefined || (!(await ctx.target.exists(finalPath)) && fs.existsSync(finalPath))) {
+      ctx.claimWaits.set(item, waits ?? 0);
+      ctx.target.forgetListings();
+    }
+    return 'owned';
+  }
+  if (waits === undefined) ctx.log('warn', item, `waiting: ${item.relativePath} is being downloaded by ${describeOwner(owner)}`);
+  ctx.claimWaits.set(item, (waits ?? 0) + 1);
+  return { retryAt: Date.now() + CLAIM_POLL_MS, host: item.host };
+}
+
+function releaseClaim(item: Item, ctx: DownloadContext): void {
+  const partPath = ctx.claims.get(item);
+  ctx.claimWaits.delete(item);
+  if (partPath === undefined) return;
+  ctx.claims.delete(item);
+  releaseTarget(partPath);
+}
+
+/** Gives up every target of a batch that is being disposed of. */
+export function releaseAllClaims(ctx: DownloadContext): void {
+  for (const partPath of ctx.claims.values()) releaseTarget(partPath);
+  ctx.claims.clear();
+  ctx.claimWaits.clear();
 }
 
 /**
@@ -50,7 +116,7 @@ export interface DownloadContext {
  * item.error), or when and on which host to try it again: the caller waits, not holding a slot.
  * Never throws.
  */
-export async function downloadStep(item: Item, ctx: DownloadContext): Promise<RunResult> {
+async function downloadOwnedStep(item: Item, ctx: DownloadContext): Promise<RunResult> {
   try {
     if (item.cancelled) throw new CancelledError();
     if (item.attempts === 0 && item.mirror === 0 && (await handleExistingFile(item, ctx))) return undefined;
@@ -150,7 +216,8 @@ async function handleExistingFile(item: Item, ctx: DownloadContext): Promise<boo
       ctx.setBytes(item, stat?.size ?? 0, stat?.size ?? 0);
       item.attempts = 0;
       ctx.setState(item, 'skipped');
-      ctx.log('info', item, `skipped ${item.displayUrl}: ${wanted} already exists${item.entry.checksum ? ` (its ${item.entry.checksum.algorithm} matches the list)` : ''}`);
+      const why = item.entry.checksum ? ` (its ${item.entry.checksum.algorithm} matches the list)` : ctx.claimWaits.has(item) ? ' (another run fetched it meanwhile)' : '';
+      ctx.log('info', item, `skipped ${item.displayUrl}: ${wanted} already exists${why}`);
       return true;
     }
     case 'rename': {

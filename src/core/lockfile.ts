@@ -116,7 +116,7 @@ export async function verifyLock(lockFile: string, lock: Lockfile, scanDir?: str
   if (scanDir) {
     const skip = new Set([path.resolve(lockFile), ...ignore.map((f) => path.resolve(f))]);
     for (const file of await filesUnder(path.resolve(scanDir))) {
-      if (skip.has(file) || /\.part(\.meta)?$/.test(file) || /\.lock\.\d+\.tmp$/.test(file)) continue;
+      if (skip.has(file) || /\.part(\.meta|\.lock)?$/.test(file) || /\.lock\.\d+\.tmp$/.test(file)) continue;
       const key = lockKey(lockFile, file);
       if (!(key in lock.files)) report.extra.push(key);
     }
