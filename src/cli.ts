@@ -9,6 +9,7 @@ import { displayPath, LineDisplay, TerminalDisplay, type Display } from './cli/d
 import { freezeEntries, LockWriter, verifyCommand } from './cli/lock';
 import { writeJsonReport } from './cli/report';
 import { dryRun } from './cli/dryRun';
+import { SessionWriter } from './cli/session';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -77,9 +78,20 @@ async function main(argv: string[]): Promise<number> {
     ...(lock && args.download.onExisting === 'refresh' && { knownValidators: lock.knownValidators() }),
   });
   const display = chooseDisplay(args);
+  let session: SessionWriter | undefined;
+  if (args.saveSession !== undefined) {
+    try {
+      session = new SessionWriter(args.saveSession, list.entries, targetDir, relativePaths(batch));
+    } catch (err) {
+      process.stderr.write(`asset-fetch: cannot write --save-session ${args.saveSession}: ${(err as Error).message}\n`);
+      await batch.dispose();
+      return EXIT_USAGE;
+    }
+  }
   batch.onUpdate((update) => {
     display.update(update);
     lock?.update(update);
+    session?.update(update);
   });
 
   let interrupts = 0;
@@ -95,9 +107,17 @@ async function main(argv: string[]): Promise<number> {
   await batch.dispose();
   // Entries of files this run did not produce go only when nothing failed or was cancelled.
   await lock?.finish(result.stats.failed + result.stats.cancelled === 0);
+  session?.finish();
   display.finish(result.stats);
   if (args.json) await writeJsonReport(process.stdout, batch.snapshots(), (item) => displayPath(args.dir, item));
   return result.stats.failed + result.stats.cancelled > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+/** Where each downloadable entry goes, by item id, as the batch named them. */
+function relativePaths(batch: Batch): Map<number, string> {
+  const paths = new Map<number, string>();
+  for (const item of batch.snapshots()) if (item.relativePath !== undefined) paths.set(item.id, item.relativePath);
+  return paths;
 }
 
 /**

@@ -34,6 +34,8 @@ export interface CliArgs {
   frozen?: boolean;
   /** Print what would be downloaded, skipped or renamed, and where; no request, no write. */
   dryRun?: boolean;
+  /** Keep this file listing the downloads not done yet (a list to run again). */
+  saveSession?: string;
   help: boolean;
   version: boolean;
 }
@@ -85,6 +87,8 @@ Options:
                            changed); an entry it does not list fails
   --dry-run                print each entry's URL, the file it would be written to and what
                            would happen (download, skip, rename, ...); no request, no write
+  --save-session <file>    keep <file> listing the downloads not done yet, as items finish (a
+                           killed run's too); run it again with the same --dir to continue them
   --format <format>        auto (default), list (one URL per line) or text (extract links)
   --json                   print one JSON object with every item's outcome on stdout
   -h, --help               show this help
@@ -125,6 +129,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         verify: { type: 'boolean', default: false },
         frozen: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
+        'save-session': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -160,10 +165,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(values.frozen && { frozen: true }),
     verify: values.verify,
     ...(values['dry-run'] && { dryRun: true }),
+    ...(values['save-session'] !== undefined && { saveSession: values['save-session'] }),
     help: values.help,
     version: values.version,
   };
   if (!args.help && !args.version && !args.verify && args.inputs.length === 0) throw new UsageError('no URL or list file given');
+  if (args.saveSession !== undefined && (args.verify || args.dryRun)) throw new UsageError(`--save-session saves what a download leaves to do; it does nothing with ${args.verify ? '--verify' : '--dry-run'}`);
   return args;
 }
 

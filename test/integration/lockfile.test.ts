@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { neverRespond, serve, sha256, startHostileServer, type HostileServer } from '../support/hostileServer';
-import { fetchList, runCli, useTempDirs, writeList } from '../support/run';
+import { fetchList, runCli, useTempDirs, waitUntil, writeList } from '../support/run';
 
 interface LockJson {
   lockfileVersion: number;
@@ -133,16 +133,3 @@ describe('lockfile and --verify (integration)', () => {
     assert.deepEqual(fs.readdirSync(out), []);
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (condition()) return;
-    } catch {
-      // a lockfile being replaced may be read half-way: try again
-    }
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

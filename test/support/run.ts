@@ -154,3 +154,17 @@ export function listFiles(dir: string): string[] {
 export function readFile(dir: string, relative: string): Buffer {
   return fs.readFileSync(path.join(dir, relative));
 }
+
+/** Polls `condition` until it holds; a condition that throws (a file being replaced, read half-way) is asked again. */
+export async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (condition()) return;
+    } catch {
+      // e.g. a file being replaced, read half-way: try again
+    }
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
