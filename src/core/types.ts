@@ -210,6 +210,13 @@ export interface DownloadOptions {
   knownValidators?: Record<string, { etag?: string; lastModified?: string }>;
   /** Keep each file's ETag and Last-Modified for its snapshot (a lockfile wants them; 100,000 items need not). */
   recordValidators?: boolean;
+  /**
+   * The lockfile a front end keeps for this batch (the extension's worker; the CLI has --lock):
+   * `file` is rewritten as items finish and at the end of each run (src/core/lockWriter.ts);
+   * `prune` drops entries of files the batch did not produce after a run in which nothing failed
+   * or was cancelled (false for a selection of the list). Batch itself does not read it.
+   */
+  lockfile?: { file: string; prune: boolean };
   /** Bytes per second for all downloads of the batch together (--limit-rate); absent: no limit. */
   limitRate?: number;
   /** Headers sent to the origins of the list's own URLs only. */

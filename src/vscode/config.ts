@@ -22,6 +22,8 @@ export interface Settings {
   /** Bytes; undefined means no limit. */
   maxSize: number | undefined;
   onExisting: OnExisting;
+  /** `assetFetch.lockfile`: "besideList" writes `<list>.lock` beside a list file, as the CLI's --lock does. */
+  lockfile: 'off' | 'besideList';
   /** Host → header name → value (non-secret headers only). */
   headers: Record<string, Record<string, string>>;
   proxy: ProxySettings;
@@ -48,6 +50,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     timeoutSeconds: clampInt(c.get<number>('timeoutSeconds'), DEFAULT_OPTIONS.timeoutSeconds, 1, 3600),
     maxSize: maxMiB > 0 ? Math.round(maxMiB * 1024 * 1024) : undefined,
     onExisting: c.get<OnExisting>('onExisting', 'skip'),
+    lockfile: c.get<string>('lockfile', 'off') === 'besideList' ? 'besideList' : 'off',
     headers: c.get<Record<string, Record<string, string>>>('headers', {}),
     proxy: proxySettings(http),
     systemCertificates: http.get<boolean>('systemCertificates', true),

@@ -2,10 +2,12 @@
 // in File" (Explorer selection, editor title). Both refuse in Restricted Mode: they write files.
 import * as vscode from 'vscode';
 import { ListError } from '../core/frontEnd';
-import type { DownloadsModel } from '../model/downloadsModel';
+import type { BatchRequest, DownloadsModel } from '../model/downloadsModel';
 import type { ListAnalyses } from '../model/listAnalyses';
+import { showActiveInstead } from './batchLifecycle';
 import { readSettings } from './config';
 import { downloadOptions } from './downloadOptions';
+import { lockfileFor } from './lockfiles';
 import { analysable, LIST_FILE, listFromEditor, listFromFile, type ListText } from './listSource';
 import type { SecretHeaders } from './secretHeaders';
 import { chooseTargetFolder } from './targetFolder';
@@ -43,11 +45,22 @@ export class DownloadCommands {
   ) {}
 
   async downloadUrls(): Promise<void> {
-    if (!(await this.trusted())) return;
+    const list = await this.listOfActiveEditor(true);
+    // The whole document, not a selection: the lockfile may drop entries the list no longer has.
+    if (list) await this.start(list, list.document !== undefined);
+  }
+
+  /**
+   * What "Download URLs" downloads: the active editor's selection or whole document (undefined,
+   * having said why, when there is none or the user declined). `confirm`: ask before taking the
+   * links of a document that is not a URL list. Refused in Restricted Mode.
+   */
+  async listOfActiveEditor(confirm: boolean): Promise<ListText | undefined> {
+    if (!(await this.trusted())) return undefined;
     const editor = await activeTextEditorSoon();
     if (!editor) {
       void vscode.window.showErrorMessage('Asset Fetch: open a list of URLs in an editor (one per line), or right-click a list file in the Explorer.');
-      return;
+      return undefined;
     }
     const list = listFromEditor(editor);
     if (list.document) {
@@ -56,13 +69,13 @@ export class DownloadCommands {
       const { key, analysis } = await this.analyses.analyze(analysable(editor.document));
       if (analysis.failure?.code === 'WORKER_FAILED') {
         void vscode.window.showErrorMessage(`Asset Fetch: cannot read ${list.title}: ${analysis.failure.message}`);
-        return;
+        return undefined;
       }
-      if (analysis.summary && analysis.summary.format !== 'list' && !(await this.confirmNonList(list.title, analysis.summary.urlCount))) return;
+      if (confirm && analysis.summary && analysis.summary.format !== 'list' && !(await this.confirmNonList(list.title, analysis.summary.urlCount))) return undefined;
       // A binary or oversized document goes on too: its batch fails with the one message saying why.
       if (key.version === list.document.version) list.key = key;
     }
-    await this.start(list);
+    return list;
   }
 
   /** Explorer passes the clicked file and every selected one; the editor title passes its file. */
@@ -85,7 +98,7 @@ export class DownloadCommands {
         continue;
       }
       if (list.document) list.key = this.analyses.keyOf(list.document.uri, list.document.version);
-      await this.start(list);
+      await this.start(list, true);
     }
   }
 
@@ -100,12 +113,27 @@ export class DownloadCommands {
     return answer === download;
   }
 
-  private async start(list: ListText): Promise<void> {
+  /**
+   * The batch a download of `list` would be (settings, target folder, headers, lockfile), or
+   * undefined when no folder was chosen. `whole`: the list is the whole document or file.
+   */
+  async batchFor(list: ListText, whole: boolean): Promise<BatchRequest | undefined> {
     const settings = readSettings(list.uri);
     const targetDir = await chooseTargetFolder(list.uri, settings.targetDirectory);
-    if (!targetDir) return;
+    if (!targetDir) return undefined;
     const options = downloadOptions(targetDir, settings, await this.secrets.all());
-    this.model.start({ title: list.title, text: list.text, key: list.key, options, listPath: list.uri.scheme === 'file' ? list.uri.fsPath : undefined });
+    const lockfile = lockfileFor(list.uri, settings.lockfile, whole);
+    if (lockfile) options.lockfile = lockfile;
+    return { title: list.title, text: list.text, key: list.key, options, listPath: list.uri.scheme === 'file' ? list.uri.fsPath : undefined };
+  }
+
+  private async start(list: ListText, whole: boolean): Promise<void> {
+    const request = await this.batchFor(list, whole);
+    if (!request) return;
+    // The same list (file or document, whole) into the same folder again: its running batch is shown.
+    if (whole) request.source = list.uri.toString();
+    if (await showActiveInstead(this.model, request)) return;
+    this.model.start(request);
   }
 
   private async trusted(): Promise<boolean> {

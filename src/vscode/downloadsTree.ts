@@ -102,6 +102,13 @@ export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vsc
     return node.hostWaits.length > 0 ? [...node.hostWaits, ...node.items] : node.items;
   }
 
+  /** Shows a batch's row, selected, in the Downloads view (a second start of a running list). */
+  async reveal(batch: BatchRecord): Promise<void> {
+    // A batch whose list is still being read has no row yet: the view is shown all the same.
+    if (!this.getChildren().includes(batch)) return void (await vscode.commands.executeCommand('assetFetch.downloads.focus'));
+    await this.view.reveal(batch, { select: true, focus: true, expand: false });
+  }
+
   getParent(node: DownloadNode): DownloadNode | undefined {
     return node instanceof BatchRecord ? undefined : node.batch;
   }
@@ -187,8 +194,12 @@ function batchTreeItem(batch: BatchRecord): vscode.TreeItem {
   const failed = batch.failedCount > 0;
   item.iconPath = batch.running
     ? new vscode.ThemeIcon('sync~spin')
-    : new vscode.ThemeIcon(failed || batch.error ? 'warning' : 'pass', new vscode.ThemeColor(failed || batch.error ? 'problemsWarningIcon.foreground' : 'testing.iconPassed'));
-  item.contextValue = ['batch', batch.running ? 'running' : 'idle', batch.items.some(isRetryable) ? 'retryable' : ''].filter(Boolean).join(' ');
+    : batch.resumable
+      ? new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+      : new vscode.ThemeIcon(failed || batch.error ? 'warning' : 'pass', new vscode.ThemeColor(failed || batch.error ? 'problemsWarningIcon.foreground' : 'testing.iconPassed'));
+  // Flags after the first two words: menus match /^batch running.*pausable/, /^batch.*resumable/.
+  const flags = [batch.running && !batch.pausing && batch.engineId !== undefined ? 'pausable' : '', batch.resumable ? 'resumable discardable' : ''];
+  item.contextValue = ['batch', batch.running ? 'running' : 'idle', batch.items.some(isRetryable) ? 'retryable' : '', ...flags].filter(Boolean).join(' ');
   return item;
 }
 
@@ -245,7 +256,7 @@ const ERROR_ICONS: Partial<Record<ErrorCode, string>> = {
 export function itemContextValue(record: ItemRecord): string {
   const s = record.snapshot;
   const saved = s.state === 'ok' || s.state === 'skipped';
-  const kind = s.state === 'failed' && s.errorCode ? `item.failed.${s.errorCode}` : `item.${s.state}`;
+  const kind = record.paused ? `item.${record.status}` : s.state === 'failed' && s.errorCode ? `item.failed.${s.errorCode}` : `item.${s.state}`;
   return [kind, !record.finished ? 'running' : '', isRetryable(record) ? 'retryable' : '', saved ? 'saved' : ''].filter(Boolean).join(' ');
 }
 
@@ -255,7 +266,7 @@ function itemTreeItem(record: ItemRecord): vscode.TreeItem {
   const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
   item.id = `batch-${record.batch.id}-item-${s.id}`;
   item.description = itemDescription(record);
-  const [stateIcon, color] = STATE_ICONS[s.state];
+  const [stateIcon, color] = record.paused ? ['debug-pause'] : STATE_ICONS[s.state];
   const icon = (s.state === 'failed' && s.errorCode && ERROR_ICONS[s.errorCode]) || stateIcon;
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   item.contextValue = itemContextValue(record);
@@ -279,7 +290,7 @@ function batchTooltip(batch: BatchRecord): vscode.MarkdownString {
 function itemTooltip(record: ItemRecord): vscode.MarkdownString {
   const s = record.snapshot;
   const tooltip = new vscode.MarkdownString(undefined, true);
-  tooltip.appendText(`${s.url}\n\n${s.state}${s.relativePath ? ` → ${s.relativePath}` : ''}`);
+  tooltip.appendText(`${s.url}\n\n${record.paused ? record.status : s.state}${s.relativePath ? ` → ${s.relativePath}` : ''}`);
   if (s.attempts > 1) tooltip.appendText(` (${s.attempts} attempts)`);
   if (s.state === 'retrying' && s.retryAt !== undefined) tooltip.appendText(`\n\nnext attempt at ${clock(s.retryAt)}`);
   if (s.error) tooltip.appendText(`\n\n${s.error}${s.errorCode ? ` (${s.errorCode})` : ''}`);
@@ -289,6 +300,13 @@ function itemTooltip(record: ItemRecord): vscode.MarkdownString {
 
 function itemDescription(record: ItemRecord): string {
   const s = record.snapshot;
+  if (record.paused) {
+    // "paused at 40% · 1.2 MB of 3 MB"; after a reload: "interrupted at …", the state it was in when not downloading.
+    const status = record.status;
+    const size = s.total ? `${percent(s.bytes / s.total)} · ${formatBytes(s.bytes)} of ${formatBytes(s.total)}` : formatBytes(s.bytes);
+    if (s.bytes > 0) return `${status} at ${size}`;
+    return status === 'interrupted' && s.state !== 'active' && s.state !== 'cancelled' ? `interrupted (was ${s.state})` : status;
+  }
   switch (s.state) {
     case 'ok':
       return formatBytes(s.bytes);

@@ -19,6 +19,11 @@ export class OutputLog implements vscode.Disposable {
     ];
   }
 
+  /** A line from another command (Verify Lockfile), with its level. */
+  append(level: LogLevel, line: string): void {
+    this.write(level, line);
+  }
+
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.written.dispose();

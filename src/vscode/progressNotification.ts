@@ -44,7 +44,8 @@ export class ProgressNotifications implements vscode.Disposable {
           report();
         }),
     );
-    if (this.model.batch(batch.id)) await this.summarize(batch);
+    // A paused batch has no outcome yet: its row says "paused" and offers Resume.
+    if (this.model.batch(batch.id) && !batch.resumable) await this.summarize(batch);
   }
 
   private async summarize(batch: BatchRecord): Promise<void> {

@@ -12,10 +12,13 @@ export function batchSummary(batch: BatchRecord): string {
   const s = batch.stats;
   if (!s) return batch.running ? 'reading list...' : (batch.error ?? '');
   const done = s.ok + s.skipped + s.failed + s.cancelled;
-  const parts = [`${done}/${s.total}`];
+  // A batch waiting for Resume says so first: "interrupted · 3/10 · 7 to resume · 1.2 MB".
+  const parts = batch.resumable ? [batch.interrupted ? 'interrupted' : 'paused'] : batch.running && batch.pausing ? ['pausing...'] : [];
+  parts.push(`${done}/${s.total}`);
   if (s.failed > 0) parts.push(`${s.failed} failed`);
   if (s.cancelled > 0) parts.push(`${s.cancelled} cancelled`);
   if (s.skipped > 0) parts.push(`${s.skipped} skipped`);
+  if (batch.paused.size > 0) parts.push(`${batch.paused.size} to resume`);
   if (batch.hostWaits.length > 0) parts.push(hostsWaiting(batch.hostWaits.length));
   parts.push(batch.running ? percent(batch.progress) : formatBytes(s.bytes));
   return parts.join(' · ');
@@ -51,5 +54,6 @@ export function outcome(batch: BatchRecord): string {
   if (s.skipped > 0) parts.push(`${s.skipped} skipped (already there)`);
   if (s.failed > 0) parts.push(`${s.failed} failed`);
   if (s.cancelled > 0) parts.push(`${s.cancelled} cancelled`);
+  if (batch.paused.size > 0) parts.push(`${batch.paused.size} paused`);
   return parts.join(', ');
 }

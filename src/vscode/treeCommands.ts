@@ -2,11 +2,16 @@
 // clicked node and, for multi-selection, every selected node.
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { DownloadOptions } from '../core/frontEnd';
 import { BatchRecord, ItemRecord, type DownloadsModel } from '../model/downloadsModel';
 import type { DownloadNode } from './downloadsTree';
 
 export class TreeCommands {
-  constructor(private readonly model: DownloadsModel) {}
+  constructor(
+    private readonly model: DownloadsModel,
+    /** Options for a new run of a batch whose engine batch is gone (restored from an earlier window). */
+    private readonly optionsFor?: (batch: BatchRecord) => Promise<DownloadOptions>,
+  ) {}
 
   cancel(node?: DownloadNode, nodes?: DownloadNode[]): void {
     for (const n of selection(node, nodes)) {
@@ -15,7 +20,7 @@ export class TreeCommands {
     }
   }
 
-  retry(node?: DownloadNode, nodes?: DownloadNode[]): void {
+  async retry(node?: DownloadNode, nodes?: DownloadNode[]): Promise<void> {
     const batches = new Map<BatchRecord, ItemRecord[] | undefined>();
     for (const n of selection(node, nodes)) {
       if (!(n instanceof BatchRecord || n instanceof ItemRecord)) continue; // a waiting host's row
@@ -24,7 +29,11 @@ export class TreeCommands {
       // A selected batch already retries all its failed items; otherwise collect the items.
       else batches.get(n.batch)?.push(n);
     }
-    for (const [batch, items] of batches) this.model.retry(batch, items);
+    for (const [batch, items] of batches) {
+      // Failed items of an earlier window are retried in a new engine batch, with the options of now.
+      const fresh = !batch.running && (batch.engineId === undefined || batch.mapped) && this.optionsFor ? await this.optionsFor(batch) : undefined;
+      this.model.retry(batch, items, fresh);
+    }
   }
 
   remove(node?: DownloadNode, nodes?: DownloadNode[]): void {

@@ -3,8 +3,12 @@
 // (the downloads model).
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { DownloadOptions, ListFormat } from '../core/frontEnd';
+import type { DownloadOptions, ListFormat, OnExisting } from '../core/frontEnd';
+import type { PlanResult, VerifyResult, WorkerProblem } from './lockAndPlan';
 import type { BatchMessage, FromWorker, ListAnalysis, ListKey, ToWorker } from './protocol';
+
+/** How long dispose() lets running downloads record their partial files before the thread ends. */
+const STOP_GRACE_MS = 1500;
 
 export class EngineClient {
   private worker: Worker | undefined;
@@ -12,6 +16,8 @@ export class EngineClient {
   private nextRequestId = 1;
   /** Analyses asked of the running worker and not answered yet. */
   private readonly pending = new Map<number, (analysis: ListAnalysis) => void>();
+  /** Plans and verifications asked and not answered yet (they share the request ids). */
+  private readonly pendingOther = new Map<number, (result: PlanResult | VerifyResult) => void>();
 
   /** `workerFile` is the bundled dist/worker.js. */
   constructor(
@@ -41,6 +47,28 @@ export class EngineClient {
     return batchId;
   }
 
+  /**
+   * "Preview Download": what a download of the list into `dir` would do (the parse kept under
+   * `key` when the worker has it), without a request or a write. Never rejects.
+   */
+  plan(text: string, sourceName: string, dir: string, onExisting: OnExisting, format?: ListFormat, key?: ListKey): Promise<PlanResult> {
+    return this.request((requestId) => ({ type: 'plan', requestId, text, sourceName, format, key, dir, onExisting }));
+  }
+
+  /** "Verify Lockfile": the files on disk against `lockFile`, without the network. Never rejects. */
+  verify(lockFile: string, scanDir: string | undefined, ignore: string[]): Promise<VerifyResult> {
+    return this.request((requestId) => ({ type: 'verify', requestId, lockFile, scanDir, ignore }));
+  }
+
+  private request<T extends PlanResult | VerifyResult>(message: (requestId: number) => ToWorker): Promise<T> {
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve) => {
+      // The worker answers a 'plan' with a PlanResult and a 'verify' with a VerifyResult.
+      this.pendingOther.set(requestId, resolve as (result: PlanResult | VerifyResult) => void);
+      this.send(message(requestId));
+    });
+  }
+
   cancel(batchId: number, itemId?: number): void {
     this.send({ type: 'cancel', batchId, itemId });
   }
@@ -58,12 +86,22 @@ export class EngineClient {
     this.worker?.postMessage({ type: 'forget', document } satisfies ToWorker);
   }
 
-  /** Stops the worker: running downloads end, their `.part` files stay for a later resume. */
+  /**
+   * Stops the worker: running downloads stop as Cancel stops them, so their `.part` files and
+   * `.part.meta` records stay for a later resume (given STOP_GRACE_MS), then the thread ends.
+   */
   async dispose(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
     this.answerPending('the download worker was stopped');
-    await worker?.terminate();
+    if (!worker) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, STOP_GRACE_MS);
+      worker.on('message', (message: FromWorker) => message.type === 'stopped' && (clearTimeout(timer), resolve()));
+      worker.once('exit', () => (clearTimeout(timer), resolve()));
+      worker.postMessage({ type: 'stop' } satisfies ToWorker);
+    });
+    await worker.terminate();
   }
 
   private send(message: ToWorker): void {
@@ -71,6 +109,13 @@ export class EngineClient {
   }
 
   private receive(message: FromWorker): void {
+    if (message.type === 'stopped') return; // dispose() waits for it
+    if (message.type === 'plan' || message.type === 'verification') {
+      const pending = this.pendingOther.get(message.requestId);
+      this.pendingOther.delete(message.requestId);
+      pending?.(message.result);
+      return;
+    }
     if (message.type !== 'analysis') {
       this.onMessage(message);
       return;
@@ -84,6 +129,10 @@ export class EngineClient {
     const waiting = [...this.pending.values()];
     this.pending.clear();
     for (const resolve of waiting) resolve({ failure: { code: 'WORKER_FAILED', message } });
+    const problem: WorkerProblem = { code: 'WORKER_FAILED', message };
+    const others = [...this.pendingOther.values()];
+    this.pendingOther.clear();
+    for (const answer of others) answer({ problem });
   }
 
   private ensureWorker(): Worker {

@@ -1,6 +1,7 @@
 // Messages between the extension host and the engine worker. Plain data only: they cross a
 // worker-thread boundary with postMessage (structured clone).
-import type { BatchStats, BatchUpdate, DownloadOptions, ItemSnapshot, ListFormat } from '../core/frontEnd';
+import type { BatchStats, BatchUpdate, DownloadOptions, ItemSnapshot, ListFormat, OnExisting } from '../core/frontEnd';
+import type { PlanResult, VerifyResult } from './lockAndPlan';
 
 /**
  * One version of one open document. The worker keeps the parse of the latest analysed version of
@@ -48,7 +49,13 @@ export type ToWorker =
   | { type: 'retry'; batchId: number; itemIds?: number[] }
   | { type: 'remove'; batchId: number }
   /** The document was closed: its kept parse is dropped. */
-  | { type: 'forget'; document: string };
+  | { type: 'forget'; document: string }
+  /** The window closes: every batch stops as Cancel stops it (resumable `.part` files and their records kept); answered by 'stopped'. */
+  | { type: 'stop' }
+  /** "Preview Download": what a download of the list into `dir` would do, without a request or a write; answered by a 'plan'. */
+  | { type: 'plan'; requestId: number; text: string; sourceName: string; format?: ListFormat; key?: ListKey; dir: string; onExisting: OnExisting }
+  /** "Verify Lockfile": the files against `lockFile`, no network; `scanDir` also looks for files it does not list. Answered by a 'verification'. */
+  | { type: 'verify'; requestId: number; lockFile: string; scanDir?: string; ignore: string[] };
 
 /** Messages about one batch: the downloads model applies them. */
 export type BatchMessage =
@@ -62,4 +69,10 @@ export type BatchMessage =
 export type FromWorker =
   | BatchMessage
   /** The answer to one 'analyze' request. */
-  | { type: 'analysis'; requestId: number; analysis: ListAnalysis };
+  | { type: 'analysis'; requestId: number; analysis: ListAnalysis }
+  /** Every batch has stopped after a 'stop'. */
+  | { type: 'stopped' }
+  /** The answer to one 'plan' request. */
+  | { type: 'plan'; requestId: number; result: PlanResult }
+  /** The answer to one 'verify' request. */
+  | { type: 'verification'; requestId: number; result: VerifyResult };

@@ -4,8 +4,10 @@ import downloadCommand from './downloadCommand.mjs';
 import explorerMenu from './explorerMenu.mjs';
 import listWithMistakes from './listWithMistakes.mjs';
 import rateLimitedHost from './rateLimitedHost.mjs';
+import previewDownload from './previewDownload.mjs';
+import reloadResume from './reloadResume.mjs';
 import secretHeader from './secretHeader.mjs';
 import untitledSelection from './untitledSelection.mjs';
 import untrusted from './untrusted.mjs';
 
-export const scenarios = [downloadCommand, explorerMenu, cancelResume, untrusted, untitledSelection, secretHeader, listWithMistakes, rateLimitedHost];
+export const scenarios = [downloadCommand, explorerMenu, cancelResume, untrusted, untitledSelection, secretHeader, listWithMistakes, rateLimitedHost, previewDownload, reloadResume];

@@ -1,0 +1,214 @@
+// Keeps the Downloads view's batches across window reloads and crashes: each batch is stored in
+// workspace state (a Memento) under its own key as it changes, at most once per interval and at
+// once when a run ends, so a 10,000-item batch costs one write a second, not one per update.
+// What is stored is what the view shows: per batch its title, list, target folder and non-secret
+// options; per item its URL (passwords redacted, as shown), path, state, bytes and error. Never a
+// header: secret headers stay in SecretStorage and are read again on Resume.
+import { FINISHED_STATES, type ErrorCode, type ItemSnapshot, type ItemState } from '../core/frontEnd';
+import { storedOptions, type BatchOptions } from './batchRuns';
+import type { BatchRecord, DownloadsModel, RestoredBatch } from './downloadsModel';
+import { Throttle } from './throttle';
+
+/** The part of vscode.Memento the store uses. */
+export interface BatchStorage {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): PromiseLike<void>;
+}
+
+/** The stored batches' keys, oldest first. */
+export const INDEX_KEY = 'assetFetch.batches';
+const BATCH_KEY_PREFIX = 'assetFetch.batch/';
+export const STORE_VERSION = 1;
+/** Warnings kept per batch (a list can have thousands). */
+const MAX_WARNINGS = 20;
+
+export interface StoredItem {
+  url: string;
+  /** "assets.txt:7". */
+  source: string;
+  path?: string;
+  /** 'paused': stopped by Pause or by the window's end, its `.part` kept for Resume. */
+  state: ItemState | 'paused';
+  bytes: number;
+  total?: number;
+  error?: string;
+  code?: ErrorCode;
+}
+
+export interface StoredBatch {
+  version: typeof STORE_VERSION;
+  key: string;
+  title: string;
+  targetDir: string;
+  listPath?: string;
+  source?: string;
+  options: BatchOptions;
+  elapsedMs: number;
+  error?: string;
+  warnings: string[];
+  formatReason: string;
+  items: StoredItem[];
+}
+
+/** What is stored of a batch: items that are not finished (or paused) are stored as 'paused'. */
+export function toStored(batch: BatchRecord): StoredBatch {
+  return {
+    version: STORE_VERSION,
+    key: batch.key,
+    title: batch.title,
+    targetDir: batch.targetDir,
+    ...(batch.listPath !== undefined && { listPath: batch.listPath }),
+    ...(batch.source !== undefined && { source: batch.source }),
+    options: batch.options,
+    elapsedMs: batch.stats?.elapsedMs ?? 0,
+    ...(batch.error !== undefined && { error: batch.error }),
+    warnings: batch.warnings.slice(0, MAX_WARNINGS),
+    formatReason: batch.formatReason,
+    items: batch.items.map((record) => {
+      const s = record.snapshot;
+      const state = record.paused || !FINISHED_STATES.has(s.state) ? 'paused' : s.state;
+      const item: StoredItem = { url: s.url, source: s.source, state, bytes: s.bytes };
+      if (s.relativePath !== undefined) item.path = s.relativePath;
+      if (s.total !== undefined) item.total = s.total;
+      if (s.error !== undefined && state !== 'paused') item.error = s.error;
+      if (s.errorCode !== undefined && state !== 'paused') item.code = s.errorCode;
+      return item;
+    }),
+  };
+}
+
+const STATES = new Set<string>(['queued', 'active', 'retrying', 'ok', 'skipped', 'failed', 'cancelled', 'paused']);
+
+/** A stored batch read back, or undefined when it is not one (another version, damaged). */
+export function fromStored(value: unknown): RestoredBatch | undefined {
+  const b = value as Partial<StoredBatch> | undefined;
+  if (!b || typeof b !== 'object' || b.version !== STORE_VERSION || typeof b.key !== 'string' || typeof b.title !== 'string' || typeof b.targetDir !== 'string' || !Array.isArray(b.items)) return undefined;
+  const items: ItemSnapshot[] = [];
+  const paused: number[] = [];
+  for (const [id, i] of b.items.entries()) {
+    if (!i || typeof i.url !== 'string' || !STATES.has(i.state) || typeof i.bytes !== 'number') return undefined;
+    if (i.state === 'paused') paused.push(id);
+    items.push({
+      id,
+      url: i.url,
+      source: typeof i.source === 'string' ? i.source : '',
+      // A paused item is one the engine stopped: 'cancelled' until it is resumed.
+      state: i.state === 'paused' ? 'cancelled' : i.state,
+      ...(typeof i.path === 'string' && { relativePath: i.path }),
+      bytes: i.bytes,
+      ...(typeof i.total === 'number' && { total: i.total }),
+      speed: 0,
+      attempts: 0,
+      ...(typeof i.error === 'string' && { error: i.error }),
+      ...(typeof i.code === 'string' && { errorCode: i.code }),
+    });
+  }
+  return {
+    key: b.key,
+    title: b.title,
+    targetDir: b.targetDir,
+    ...(typeof b.listPath === 'string' && { listPath: b.listPath }),
+    ...(typeof b.source === 'string' && { source: b.source }),
+    options: storedOptions(b.options),
+    items,
+    paused,
+    elapsedMs: typeof b.elapsedMs === 'number' ? b.elapsedMs : 0,
+    ...(typeof b.error === 'string' && { error: b.error }),
+    warnings: Array.isArray(b.warnings) ? b.warnings.filter((w): w is string => typeof w === 'string') : [],
+    formatReason: typeof b.formatReason === 'string' ? b.formatReason : '',
+  };
+}
+
+export interface BatchStoreOptions {
+  /** The longest a change waits to be stored (ms); 1000 unless a test says otherwise. */
+  delayMs?: number;
+}
+
+export class BatchStore {
+  private readonly dirty = new Set<BatchRecord>();
+  /** The keys stored now, oldest first. */
+  private stored: string[] = [];
+  private readonly throttle: Throttle;
+  private readonly subscriptions: { dispose(): void }[];
+  /** Writes in flight, so a test (or the window's end) can wait for them. */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly model: DownloadsModel,
+    private readonly storage: BatchStorage,
+    options: BatchStoreOptions = {},
+  ) {
+    this.throttle = new Throttle(options.delayMs ?? 1000, () => this.save());
+    this.subscriptions = [
+      model.onDidChange(({ batch }) => this.mark(batch)),
+      model.onDidChangeBatches(() => {
+        for (const batch of model.batches) if (!this.stored.includes(batch.key)) this.dirty.add(batch);
+        this.throttle.schedule();
+      }),
+      // The end of a run is stored at once: the summary must survive a crash right after it.
+      model.onDidFinishRun((batch) => {
+        this.dirty.add(batch);
+        this.throttle.flush();
+      }),
+    ];
+  }
+
+  /** Puts the stored batches into the model (once, before any batch starts); returns them. */
+  restore(): BatchRecord[] {
+    const keys = this.storage.get<unknown>(INDEX_KEY);
+    const restored: RestoredBatch[] = [];
+    for (const key of Array.isArray(keys) ? keys : []) {
+      if (typeof key !== 'string') continue;
+      const batch = fromStored(this.storage.get(BATCH_KEY_PREFIX + key));
+      if (batch && batch.key === key) restored.push(batch);
+    }
+    this.stored = restored.map((b) => b.key);
+    // Keys of batches that could not be read are forgotten.
+    if (Array.isArray(keys) && keys.length !== this.stored.length) this.throttle.schedule();
+    return this.model.restore(restored);
+  }
+
+  /** Stores what changed now (the store also does it on its own, throttled). */
+  flush(): Promise<void> {
+    this.throttle.flush();
+    return this.settled();
+  }
+
+  /** Resolves when the writes asked for so far are done. */
+  async settled(): Promise<void> {
+    await this.writes;
+  }
+
+  dispose(): void {
+    // What the window showed last is what the next one restores.
+    this.throttle.flush();
+    this.throttle.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  private mark(batch: BatchRecord): void {
+    this.dirty.add(batch);
+    this.throttle.schedule();
+  }
+
+  private save(): void {
+    const batches = this.model.batches.reverse(); // oldest first
+    const keys = batches.filter((b) => b.listed || !b.running).map((b) => b.key);
+    const writes: PromiseLike<void>[] = [];
+    for (const batch of batches) {
+      // A batch whose list is not read yet has nothing to show after a reload.
+      if (!this.dirty.has(batch) || !(batch.listed || !batch.running)) continue;
+      this.dirty.delete(batch);
+      writes.push(this.storage.update(BATCH_KEY_PREFIX + batch.key, toStored(batch)));
+    }
+    for (const batch of this.dirty) if (!this.model.batch(batch.id)) this.dirty.delete(batch);
+    const kept = new Set(keys);
+    for (const key of this.stored) if (!kept.has(key)) writes.push(this.storage.update(BATCH_KEY_PREFIX + key, undefined));
+    if (keys.length !== this.stored.length || keys.some((k, i) => k !== this.stored[i])) {
+      writes.push(this.storage.update(INDEX_KEY, keys));
+      this.stored = keys;
+    }
+    // A failed write (storage closing) must not become an unhandled rejection; the next one retries.
+    this.writes = Promise.all([this.writes, ...writes.map((w) => Promise.resolve(w).catch(() => undefined))]);
+  }
+}
