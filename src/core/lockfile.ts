@@ -1,6 +1,7 @@
 // The lockfile: what a run fetched, verifiably. One JSON object, keys sorted and 2-space indented
 // so a change to one file is a change to a few lines in a diff; no times, no absolute paths, so
 // two runs of the same list on any platform write the same bytes.
+import { writeFileAtomicSync } from './atomicFile';
 import fs from 'node:fs';
 import path from 'node:path';
 import { hashOfFile } from './fileHash';
@@ -68,9 +69,7 @@ export async function readLock(file: string): Promise<Lockfile | undefined> {
 
 /** Writes the lockfile atomically: a reader (or a crash) sees the old file or the new one. */
 export function writeLockSync(file: string, lock: Lockfile): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, serializeLock(lock));
-  fs.renameSync(temporary, file);
+  writeFileAtomicSync(file, serializeLock(lock));
 }
 
 export async function sha256OfFile(file: string): Promise<string> {

@@ -5,7 +5,7 @@
 // options; per item its URL (passwords redacted, as shown), path, state, bytes and error. Never a
 // header: secret headers stay in SecretStorage and are read again on Resume.
 import { FINISHED_STATES, type ErrorCode, type ItemSnapshot, type ItemState } from '../core/frontEnd';
-import { storedOptions, type BatchOptions } from './batchRuns';
+import { storedOptions } from './batchRuns';
 import type { BatchRecord, DownloadsModel, RestoredBatch } from './downloadsModel';
 import { Throttle } from './throttle';
 
@@ -35,18 +35,9 @@ export interface StoredItem {
   code?: ErrorCode;
 }
 
-export interface StoredBatch {
+/** What is kept of a batch: as the model restores it, with its items in stored form. */
+export interface StoredBatch extends Omit<RestoredBatch, 'items' | 'paused'> {
   version: typeof STORE_VERSION;
-  key: string;
-  title: string;
-  targetDir: string;
-  listPath?: string;
-  source?: string;
-  options: BatchOptions;
-  elapsedMs: number;
-  error?: string;
-  warnings: string[];
-  formatReason: string;
   items: StoredItem[];
 }
 

@@ -9,36 +9,10 @@ import { DEFAULT_OPTIONS, parseList, type BatchStats, type DownloadOptions, type
 import { entryRelativePath } from '../../src/core/naming';
 import { nonSecretOptions, resumeList } from '../../src/model/batchRuns';
 import { BatchStore, INDEX_KEY, type BatchStorage } from '../../src/model/batchStore';
-import { DownloadsModel, type Engine } from '../../src/model/downloadsModel';
+import { DownloadsModel } from '../../src/model/downloadsModel';
 import { removePartFiles } from '../../src/vscode/partFiles';
 import type { BatchMessage } from '../../src/worker/protocol';
-
-interface Started {
-  text: string;
-  sourceName: string;
-  options: DownloadOptions;
-  format?: string;
-}
-
-class RecordingEngine implements Engine {
-  readonly calls: string[] = [];
-  readonly starts: Started[] = [];
-  private next = 1;
-  start(text: string, sourceName: string, options: DownloadOptions, format?: string): number {
-    this.calls.push(`start ${sourceName}`);
-    this.starts.push({ text, sourceName, options, format });
-    return this.next++;
-  }
-  cancel(batchId: number, itemId?: number): void {
-    this.calls.push(`cancel ${batchId}${itemId === undefined ? '' : `/${itemId}`}`);
-  }
-  retry(batchId: number, itemIds?: number[]): void {
-    this.calls.push(`retry ${batchId}${itemIds ? ` [${itemIds}]` : ''}`);
-  }
-  remove(batchId: number): void {
-    this.calls.push(`remove ${batchId}`);
-  }
-}
+import { RecordingEngine } from '../support/recordingEngine';
 
 /** workspaceState as a Map, counting writes. */
 class MapStorage implements BatchStorage {

@@ -2,27 +2,10 @@
 // requests reach the engine.
 import assert from 'node:assert/strict';
 import { DEFAULT_OPTIONS, type BatchStats, type BatchUpdate, type HostWait, type ItemSnapshot } from '../../src/core';
-import { DownloadsModel, type Engine, type ModelChange } from '../../src/model/downloadsModel';
+import { DownloadsModel, type ModelChange } from '../../src/model/downloadsModel';
 import { hostWaitText, inTime } from '../../src/model/waits';
-import type { BatchMessage, ListKey } from '../../src/worker/protocol';
-
-class RecordingEngine implements Engine {
-  readonly calls: string[] = [];
-  private next = 1;
-  start(_text: string, sourceName: string, _options: unknown, _format?: unknown, key?: ListKey): number {
-    this.calls.push(`start ${sourceName}${key ? ` ${key.document}@${key.version}` : ''}`);
-    return this.next++;
-  }
-  cancel(batchId: number, itemId?: number): void {
-    this.calls.push(`cancel ${batchId}${itemId === undefined ? '' : `/${itemId}`}`);
-  }
-  retry(batchId: number, itemIds?: number[]): void {
-    this.calls.push(`retry ${batchId}${itemIds ? ` [${itemIds}]` : ''}`);
-  }
-  remove(batchId: number): void {
-    this.calls.push(`remove ${batchId}`);
-  }
-}
+import type { BatchMessage } from '../../src/worker/protocol';
+import { RecordingEngine } from '../support/recordingEngine';
 
 function item(id: number, patch: Partial<ItemSnapshot> = {}): ItemSnapshot {
   return { id, url: `http://h/${id}`, source: `l:${id + 1}`, state: 'queued', relativePath: `${id}.bin`, bytes: 0, speed: 0, attempts: 0, ...patch };

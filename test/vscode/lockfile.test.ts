@@ -71,6 +71,16 @@ describe('Asset Fetch in VS Code: lockfile, Verify Lockfile, Preview Download', 
     await finished;
   }
 
+  /** The next preview the command shows, with its plan and rows. */
+  function nextPreview(): Promise<ShownPreview> {
+    return new Promise((resolve) => {
+      const subscription = api.preview.onDidShow((preview) => {
+        subscription.dispose();
+        resolve(preview);
+      });
+    });
+  }
+
   it('with assetFetch.lockfile "besideList" a batch writes <list>.lock that verifies; Verify reports a corrupted file as changed, without a request', async () => {
     const config = vscode.workspace.getConfiguration('assetFetch');
     await config.update('lockfile', 'besideList', vscode.ConfigurationTarget.Global);
@@ -148,12 +158,7 @@ describe('Asset Fetch in VS Code: lockfile, Verify Lockfile, Preview Download', 
     const before = requests.length;
     const batches = model.batches.length;
 
-    const shown = new Promise<ShownPreview>((resolve) => {
-      const subscription = api.preview.onDidShow((preview) => {
-        subscription.dispose();
-        resolve(preview);
-      });
-    });
+    const shown = nextPreview();
     const command = vscode.commands.executeCommand('assetFetch.previewDownload');
     const preview = await shown;
     assert.deepEqual(preview.plan.counts, { skip: 1, download: 2, failed: 1 });
@@ -188,12 +193,7 @@ describe('Asset Fetch in VS Code: lockfile, Verify Lockfile, Preview Download', 
     await vscode.window.showTextDocument(vscode.Uri.file(list));
     const before = requests.length;
     const batches = model.batches.length;
-    const shown = new Promise<ShownPreview>((resolve) => {
-      const subscription = api.preview.onDidShow((preview) => {
-        subscription.dispose();
-        resolve(preview);
-      });
-    });
+    const shown = nextPreview();
     const command = vscode.commands.executeCommand('assetFetch.previewDownload');
     assert.deepEqual((await shown).plan.counts, { download: 1 });
     let closed = false;
