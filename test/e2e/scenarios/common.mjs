@@ -40,9 +40,14 @@ export async function expand(wb, label) {
 }
 
 /** The row's description, aria label and hover text, for finding a message shown in any of them. */
+/** A row's description alone: cheap enough to poll (rowTexts waits for the hover, up to 15 s). */
+export async function rowDescription(wb, label) {
+  return (await wb.sidebarRow(label).locator('.label-description').first().textContent().catch(() => '')) ?? '';
+}
+
 export async function rowTexts(wb, label) {
   const row = wb.sidebarRow(label);
-  const description = (await row.locator('.label-description').first().textContent().catch(() => '')) ?? '';
+  const description = await rowDescription(wb, label);
   const ariaLabel = (await row.getAttribute('aria-label')) ?? '';
   const hover = await wb.hoverText(row.locator('.monaco-icon-label').first()).catch(() => '');
   return { description, ariaLabel, hover, all: `${description}\n${ariaLabel}\n${hover}` };

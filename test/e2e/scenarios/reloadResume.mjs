@@ -12,7 +12,7 @@ import { bytesFor } from '../lib/fixtureServer.mjs';
 import { log } from '../lib/log.mjs';
 import { repoDir } from '../lib/paths.mjs';
 import { waitFor } from '../lib/wait.mjs';
-import { DOWNLOAD_URLS, downloadsRows, listFile, rowTexts, waitForFile } from './common.mjs';
+import { DOWNLOAD_URLS, downloadsRows, listFile, rowDescription, rowTexts, waitForFile } from './common.mjs';
 
 const SLOW = { head: 128 * 1024, chunk: 8 * 1024, intervalMs: 100 };
 const PAUSED = '/s9/paused.bin';
@@ -42,7 +42,7 @@ export default {
     await waitFor('the server to send 200 KiB of paused.bin', () => fixture.sentOf(PAUSED) >= 200 * 1024, { timeout: 30_000 });
     await downloadsRows(wb, 'pause.urls');
     await clickRowAction(wb, 'pause.urls', 'Pause');
-    await waitFor('the batch row to say "paused"', async () => /^paused/.test((await rowTexts(wb, 'pause.urls')).description), { timeout: 15_000 });
+    await waitFor('the batch row to say "paused"', async () => /^paused/.test(await rowDescription(wb, 'pause.urls')), { timeout: 15_000 });
     await ctx.shot('paused');
     const item = await rowTexts(wb, 'paused.bin');
     assert.ok(/^paused at /.test(item.description), `the item says it is paused, with its bytes: ${JSON.stringify(item.description)}`);
@@ -82,7 +82,7 @@ export default {
     assert.missing(video, 'the interrupted download has no final file');
     const rows = await downloadsRows(wb, 'media.urls', 60_000);
     log(`${ctx.name}: rows after the reload: ${JSON.stringify(rows)}`);
-    await waitFor('the batch row to say "interrupted"', async () => /^interrupted/.test((await rowTexts(wb, 'media.urls')).description), { timeout: 15_000 });
+    await waitFor('the batch row to say "interrupted"', async () => /^interrupted/.test(await rowDescription(wb, 'media.urls')), { timeout: 15_000 });
     const interrupted = await rowTexts(wb, 'video.bin');
     assert.ok(/^interrupted at \d+% · /.test(interrupted.description), `video.bin shows its last bytes: ${JSON.stringify(interrupted.description)}`);
     const quick = await rowTexts(wb, 'quick.bin');
@@ -112,7 +112,7 @@ export default {
     const resumed = fixture.requests.slice(beforeReloadResume).filter((r) => r.path.startsWith('/s9/'));
     assert.ok(resumed.length === 1 && resumed[0].path === RELOADED && resumed[0].status === 206 && resumed[0].range === `bytes=${kept}-`, `Resume asked for the rest of video.bin only (bytes=${kept}-): ${JSON.stringify(resumed)}`);
     assert.equal(resumed[0].sent, FILES[RELOADED].body.length - kept, 'the server sent exactly the missing bytes');
-    await waitFor('the batch row to show it done', async () => /^2\/2/.test((await rowTexts(wb, 'media.urls')).description), { timeout: 15_000 });
+    await waitFor('the batch row to show it done', async () => /^2\/2/.test(await rowDescription(wb, 'media.urls')), { timeout: 15_000 });
     await ctx.shot('resumed');
   },
 };
