@@ -1,6 +1,7 @@
 // Downloads one item: resume, retries with backoff, naming, size limits, checksum, atomic rename.
 import type { Hash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { BandwidthBudget } from './bandwidth';
@@ -73,7 +74,8 @@ async function claim(item: Item, ctx: DownloadContext): Promise<RunResult | 'own
   const partPath = ctx.target.resolve(item.relativePath!) + PART_SUFFIX;
   let owner: ClaimOwner | undefined;
   try {
-    await ctx.target.ensureParent(partPath);
+    // Files in the target folder itself (most) need no wait for their folder.
+    if (path.dirname(partPath) !== ctx.target.root) await ctx.target.ensureParent(partPath);
     owner = claimTarget(partPath);
   } catch (err) {
     // The lock cannot be created (a read-only folder, say): the download could not be written either.
@@ -82,13 +84,8 @@ async function claim(item: Item, ctx: DownloadContext): Promise<RunResult | 'own
   const waits = ctx.claimWaits.get(item);
   if (!owner) {
     ctx.claims.set(item, partPath);
-    // What another run left (the file, a `.part`) since this run listed the folder is not in the
-    // listing: after a wait, or when the file appeared meanwhile (a run that finished it just now).
-    const finalPath = partPath.slice(0, -PART_SUFFIX.length);
-    if (waits !== undefined || (!(await ctx.target.exists(finalPath)) && fs.existsSync(finalPath))) {
-      ctx.claimWaits.set(item, waits ?? 0);
-      ctx.target.forgetListings();
-    }
+    // What the other run left (the file, a `.part`) is not in this run's listing of the folder.
+    if (waits !== undefined) ctx.target.forgetListings();
     return 'owned';
   }
   if (waits === undefined) ctx.log('warn', item, `waiting: ${item.relativePath} is being downloaded by ${describeOwner(owner)}`);
@@ -208,7 +205,13 @@ function waitForRetry(item: Item, ctx: DownloadContext, at: number, attempt: num
 /** Applies the on-existing policy. Returns true when the item is finished (skipped). */
 async function handleExistingFile(item: Item, ctx: DownloadContext): Promise<boolean> {
   const wanted = item.relativePath!;
-  if (!(await ctx.target.exists(ctx.target.resolve(wanted)))) return false;
+  const wantedPath = ctx.target.resolve(wanted);
+  if (!(await ctx.target.exists(wantedPath))) {
+    // Not there when this run listed the folder: another run may have finished it since.
+    if (!fs.existsSync(wantedPath)) return false;
+    ctx.claimWaits.set(item, ctx.claimWaits.get(item) ?? 0);
+    ctx.target.forgetListings();
+  }
   switch (ctx.options.onExisting) {
     case 'skip': {
       if (!(await existingFileVerifies(item, ctx, wanted))) return false;
