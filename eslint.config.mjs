@@ -11,6 +11,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/model/**/*.ts', 'src/vscode/ids.ts'],
+    rules: {
+      // The front end's state and names are unit tested in plain Node: no editor API there either.
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/model and src/vscode/ids.ts must not import vscode' }] }],
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },

@@ -82,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
   let session: SessionWriter | undefined;
   if (args.saveSession !== undefined) {
     try {
-      session = new SessionWriter(args.saveSession, list.entries, targetDir, relativePaths(batch));
+      session = new SessionWriter(args.saveSession, list.entries, targetDir, relativePaths(batch), lock ? args.lockFile : undefined);
     } catch (err) {
       process.stderr.write(`asset-fetch: cannot write --save-session ${args.saveSession}: ${(err as Error).message}\n`);
       await batch.dispose();

@@ -1,18 +1,27 @@
-// Wiring only: the model, the engine worker behind it, and one adapter per concern.
+// Wiring only: the model, the engine worker behind it, one adapter per concern, and the table of
+// commands (what each command of ids.ts runs).
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { BatchStore } from './model/batchStore';
 import { DownloadsModel } from './model/downloadsModel';
+import { DisposableStore, toDisposable } from './core/lifecycle';
 import { ListAnalyses } from './model/listAnalyses';
 import { BatchLifecycle } from './vscode/batchLifecycle';
+import { BatchResults } from './vscode/batchResults';
 import { DownloadCommands } from './vscode/downloadCommands';
 import { DownloadsTree } from './vscode/downloadsTree';
+import { LineCommands } from './vscode/lineCommands';
+import { ListCodeLens } from './vscode/listCodeLens';
+import { ListHover } from './vscode/listHover';
+import { ExplorerBadges } from './vscode/explorerBadges';
+import { FailedOnlyFilter } from './vscode/failedFilter';
 import { ListDiagnostics } from './vscode/listDiagnostics';
 import { OutputLog } from './vscode/outputLog';
 import { PreviewDownload } from './vscode/previewDownload';
 import { ProgressNotifications } from './vscode/progressNotification';
 import { SecretHeaders } from './vscode/secretHeaders';
 import { DownloadsStatusBar } from './vscode/statusBar';
+import { COMMANDS, type CommandName } from './vscode/ids';
 import { TreeCommands } from './vscode/treeCommands';
 import { LockfileVerifier } from './vscode/verifyLockfile';
 import { EngineClient } from './worker/engineClient';
@@ -25,14 +34,72 @@ export interface AssetFetchApi {
   preview: PreviewDownload;
   /** The batches kept in workspace state across reloads. */
   store: BatchStore;
+  /** The Explorer's badges on downloaded files and on lists with failures. */
+  badges: ExplorerBadges;
+  /** The Downloads view's "Show Failed Only" filter. */
+  failedFilter: FailedOnlyFilter;
+  /** "Copy Failed URLs" and "Reveal Downloads Folder" of a batch. */
+  results: BatchResults;
 }
+
+/** What the commands act on, made once per activation. */
+interface CommandTargets {
+  downloads: DownloadCommands;
+  actions: TreeCommands;
+  lifecycle: BatchLifecycle;
+  lines: LineCommands;
+  secrets: SecretHeaders;
+  log: OutputLog;
+  preview: PreviewDownload;
+  verifier: LockfileVerifier;
+  tree: DownloadsTree;
+  failedFilter: FailedOnlyFilter;
+  results: BatchResults;
+}
+
+/** Makes a command's handler. Tree commands get the clicked row and the selected rows. */
+type CommandFactory = (targets: CommandTargets) => (...args: never[]) => unknown;
+
+/** Every command of ids.ts and what it runs: a command without a handler does not compile. */
+const COMMAND_FACTORIES: Record<CommandName, CommandFactory> = {
+  downloadUrls: ({ downloads }) => () => downloads.downloadUrls(),
+  downloadUrlsInFile: ({ downloads }) => (uri?: vscode.Uri, uris?: vscode.Uri[]) => downloads.downloadUrlsInFile(uri, uris),
+  previewDownload: ({ preview }) => () => preview.preview(),
+  verifyLockfile: ({ verifier }) => (uri?: vscode.Uri) => verifier.verify(uri),
+  cancelBatch: ({ actions }) => (node, nodes) => actions.cancel(node, nodes),
+  cancelItem: ({ actions }) => (node, nodes) => actions.cancel(node, nodes),
+  retryFailed: ({ actions }) => (node, nodes) => actions.retry(node, nodes),
+  retryItem: ({ actions }) => (node, nodes) => actions.retry(node, nodes),
+  removeBatch: ({ actions }) => (node, nodes) => actions.remove(node, nodes),
+  clearFinished: ({ actions }) => () => actions.clearFinished(),
+  openFile: ({ actions }) => (node) => actions.openFile(node),
+  revealFile: ({ actions }) => (node) => actions.revealFile(node),
+  copyUrl: ({ actions }) => (node, nodes) => actions.copyUrl(node, nodes),
+  pauseBatch: ({ lifecycle }) => (node, nodes) => lifecycle.pause(node, nodes),
+  resumeBatch: ({ lifecycle }) => (node, nodes) => lifecycle.resume(node, nodes),
+  discardBatch: ({ lifecycle }) => (node, nodes) => lifecycle.discard(node, nodes),
+  revealBatch: ({ tree }) => (batch) => tree.reveal(batch),
+  showFailedOnly: ({ failedFilter }) => () => failedFilter.set(true),
+  showAllDownloads: ({ failedFilter }) => () => failedFilter.set(false),
+  copyFailedUrls: ({ results }) => (node, nodes) => results.copyFailedUrls(node, nodes),
+  revealDownloadsFolder: ({ results }) => (node) => results.revealDownloadsFolder(node),
+  downloadLine: ({ lines }) => (uri: string, line: number) => lines.download(uri, line),
+  retryLine: ({ lines }) => (uri: string, line: number) => lines.retry(uri, line),
+  openLine: ({ lines }) => (uri: string, line: number) => lines.open(uri, line),
+  revealLine: ({ lines }) => (uri: string, line: number) => lines.reveal(uri, line),
+  setSecretHeader: ({ secrets }) => () => secrets.promptAndSet(),
+  clearSecretHeaders: ({ secrets }) => () => secrets.promptAndClear(),
+  showLog: ({ log }) => () => log.channel.show(true),
+};
 
 /** Set while active: stops the worker, letting running downloads record their `.part` files. */
 let stopEngine: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): AssetFetchApi {
-  // The worker only answers requests the model sends, so `model` exists by the first message.
-  const engine = new EngineClient(path.join(context.extensionPath, 'dist', 'worker.js'), (message) => model.receive(message));
+  // Disposed in the order added: commands and views first, then the state they show.
+  const owned = new DisposableStore();
+  context.subscriptions.push(owned);
+  const engine = new EngineClient(path.join(context.extensionPath, 'dist', 'worker.js'));
   const model = new DownloadsModel(engine);
   // Batches of the previous window: finished ones keep their summary, unfinished ones are interrupted.
   const store = new BatchStore(model, context.workspaceState);
@@ -41,56 +108,37 @@ export function activate(context: vscode.ExtensionContext): AssetFetchApi {
   const analyses = new ListAnalyses(engine);
   const secrets = new SecretHeaders(context.secrets, context.globalState);
   const downloads = new DownloadCommands(model, analyses, secrets);
-  const tree = new DownloadsTree(model);
+  const tree = owned.add(new DownloadsTree(model));
   const lifecycle = new BatchLifecycle(model, secrets);
   const actions = new TreeCommands(model, (batch) => lifecycle.optionsFor(batch));
-  const log = new OutputLog(model);
-  const preview = new PreviewDownload(downloads, engine, model);
-  const verifier = new LockfileVerifier(engine, log);
+  const log = owned.add(new OutputLog(model));
+  const preview = owned.add(new PreviewDownload(downloads, engine, model));
+  const verifier = owned.add(new LockfileVerifier(engine, log));
+  const badges = owned.add(new ExplorerBadges(model));
+  const failedFilter = new FailedOnlyFilter(tree);
+  const results = new BatchResults();
+  const lines = new LineCommands(model, downloads, actions);
 
-  const register = (name: string, run: (...args: never[]) => unknown) =>
-    context.subscriptions.push(vscode.commands.registerCommand(`assetFetch.${name}`, run));
-  register('downloadUrls', () => downloads.downloadUrls());
-  register('downloadUrlsInFile', (uri?: vscode.Uri, uris?: vscode.Uri[]) => downloads.downloadUrlsInFile(uri, uris));
-  register('cancelBatch', (node, nodes) => actions.cancel(node, nodes));
-  register('cancelItem', (node, nodes) => actions.cancel(node, nodes));
-  register('retryFailed', (node, nodes) => actions.retry(node, nodes));
-  register('retryItem', (node, nodes) => actions.retry(node, nodes));
-  register('removeBatch', (node, nodes) => actions.remove(node, nodes));
-  register('clearFinished', () => actions.clearFinished());
-  register('openFile', (node) => actions.openFile(node));
-  register('revealFile', (node) => actions.revealFile(node));
-  register('copyUrl', (node, nodes) => actions.copyUrl(node, nodes));
-  register('setSecretHeader', () => secrets.promptAndSet());
-  register('clearSecretHeaders', () => secrets.promptAndClear());
-  register('showLog', () => log.channel.show(true));
-  register('previewDownload', () => preview.preview());
-  register('verifyLockfile', (uri?: vscode.Uri) => verifier.verify(uri));
-  register('pauseBatch', (node, nodes) => lifecycle.pause(node, nodes));
-  register('resumeBatch', (node, nodes) => lifecycle.resume(node, nodes));
-  register('discardBatch', (node, nodes) => lifecycle.discard(node, nodes));
-  register('revealBatch', (batch) => tree.reveal(batch));
-
-  context.subscriptions.push(
-    tree,
-    log,
-    preview,
-    verifier,
-    new ProgressNotifications(model),
-    new DownloadsStatusBar(model),
-    new ListDiagnostics(analyses),
-    // Stores the last state before the model stops listening to the engine.
-    store,
-    { dispose: () => model.dispose() },
-    { dispose: () => analyses.dispose() },
-    { dispose: () => void stopEngine?.() },
-  );
+  const targets: CommandTargets = { downloads, actions, lifecycle, lines, secrets, log, preview, verifier, tree, failedFilter, results };
+  for (const [name, factory] of Object.entries(COMMAND_FACTORIES)) {
+    owned.add(vscode.commands.registerCommand(COMMANDS[name as CommandName], factory(targets)));
+  }
+  owned.add(new ProgressNotifications(model));
+  owned.add(new DownloadsStatusBar(model));
+  owned.add(new ListDiagnostics(analyses));
+  owned.add(new ListCodeLens(model, analyses));
+  owned.add(new ListHover(model, analyses));
+  // Stores the last state before the model stops listening to the engine.
+  owned.add(store);
+  owned.add(model);
+  owned.add(analyses);
   let stopping: Promise<void> | undefined;
   stopEngine = () => (stopping ??= engine.dispose());
-  return { model, tree, log, preview, store };
+  owned.add(toDisposable(() => void stopEngine?.()));
+  return { model, tree, log, preview, store, badges, failedFilter, results };
 }
 
-/** The worker stops as Cancel stops it, so partial downloads resume after a reload. */
+/** Awaited by VS Code: the worker stops as Cancel stops it (at most 1.5 s), so partial downloads resume after a reload. */
 export function deactivate(): Promise<void> | undefined {
   return stopEngine?.();
 }

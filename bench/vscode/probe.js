@@ -5,7 +5,8 @@
 //
 // Steps (from the config, in order):
 //   idle    nothing runs for `durationMs`
-//   worker  "Download URLs in File" on a list, as a user runs it (engine in the worker thread)
+//   worker  "Download URLs in File" on a list, as a user runs it (engine in the worker thread);
+//           with `openList` the list is shown in an editor first (its CodeLens follow the run)
 //   main    the same command with the model's engine swapped for an in-process one built from
 //           src/core (out/bench/core.js): the engine on the extension host's own event loop,
 //           feeding the same model, tree, notification, status bar and log.
@@ -343,6 +344,12 @@ async function runDownload(step, model, config, core) {
     model.engine = new InProcessEngine(core, (message) => model.receive(message));
     restoreEngine = () => (model.engine = realEngine);
   }
+  if (step.openList) {
+    // The list in an editor, as a user watching its CodeLens; its analysis and first lenses come before the measurement.
+    await vscode.window.showTextDocument(listUri, { preview: false });
+    await sleep(2000);
+    await untilQuiet(config.aftermathMaxMs);
+  }
   const stopProfile = config.profile ? await startProfile() : undefined;
   const stopTiming = timeReceive(model);
   // The run (command → end of the run), and the run plus its aftermath: what the end of a run
@@ -367,6 +374,14 @@ async function runDownload(step, model, config, core) {
     if (stopProfile) await stopProfile(path.join(config.profileDir, `${step.name}-r${step.run}.cpuprofile`));
   }
   const checked = await verify(step, batch);
+  let lenses;
+  if (step.openList) {
+    // Proof the lenses were there: how many VS Code has for the list now, and the first line's.
+    const shown = (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', listUri)) ?? [];
+    lenses = { count: shown.length, firstLine: shown.filter((l) => l.range.start.line === 0).map((l) => l.command?.title) };
+    log(`${step.name} run ${step.run}: ${lenses.count} lenses on the list; line 1: ${JSON.stringify(lenses.firstLine)}`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  }
   // Clear the tree (and let the engine close its connections) while this step's engine is in place.
   model.clearFinished();
   restoreEngine?.();
@@ -376,7 +391,7 @@ async function runDownload(step, model, config, core) {
   for (let i = 0; i < downloaded.length; i += 256) {
     await Promise.all(downloaded.slice(i, i + 256).map((n) => fs.promises.rm(path.join(step.targetDir, n), { force: true })));
   }
-  return { ...numbers, verified: checked };
+  return { ...numbers, verified: checked, ...(lenses && { lenses }) };
 }
 
 async function run() {

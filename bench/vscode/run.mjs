@@ -82,6 +82,7 @@ function options() {
       extension: { type: 'string', default: REPO },
       setting: { type: 'string', multiple: true, default: [] },
       'quiet-wait': { type: 'string', default: '0' },
+      'open-list': { type: 'boolean', default: false },
       'segmented-rate': { type: 'string', default: String(SEGMENTED_RATE) },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -91,11 +92,12 @@ function options() {
       'usage: node bench/vscode/run.mjs [--runs 3] [--cases idle,worker-2k,worker-10k,main-2k,worker-segmented-1g(,main-10k)]\n' +
       '                                 [--profile] [--server auto|nginx|node] [--step-timeout 300]\n' +
       '                                 [--segmented-rate 16000000]\n' +
-      '                                 [--extension DIR] [--setting key=JSON ...]\n' +
+      '                                 [--extension DIR] [--setting key=JSON ...] [--open-list]\n' +
       '--extension loads the extension from another checkout (built, with dist/); default: this repo.\n' +
       '--setting adds a VS Code user setting, e.g. --setting remote.autoForwardPorts=false.\n' +
       '--quiet-wait S waits up to S seconds for the machine to be idle (< 15% CPU) before starting.\n' +
       '--segmented-rate B caps each connection of worker-segmented-1g\'s server at B bytes/s (16000000).\n' +
+      '--open-list shows each download step\'s list in an editor during the step (its CodeLens and hovers on).\n' +
       '--screenshots saves the workbench 1.5 s into each download step (bench/results/vscode-screens/).\n' +
       '--profile also writes a CPU profile of the extension host per download step\n' +
       '(bench/results/vscode-profiles/); profiling slows the host, so those numbers are not comparable.\n',
@@ -138,6 +140,7 @@ function options() {
     cases: Object.keys(CASES).filter((c) => cases.includes(c)),
     profile: values.profile,
     screenshots: values.screenshots,
+    openList: values['open-list'],
     server: values.server === 'auto' ? (hasNginx ? 'nginx' : 'node') : values.server,
     stepTimeoutMs: Number(values['step-timeout']) * 1000,
   };
@@ -382,7 +385,7 @@ function prepareWorkspace(workspace, opts, bases, resultsFile, profileDir, { sha
       fs.writeFileSync(list, Array.from({ length: spec.count }, (_, i) => spec.url(base, i, run)).join('\n') + '\n');
       const expected = { files: spec.count, size: spec.size ?? SIZE };
       if (spec.checksum) expected.sha256 = sha256;
-      steps.push({ name, run, kind: spec.kind, list, targetDir, expected });
+      steps.push({ name, run, kind: spec.kind, list, targetDir, expected, openList: opts.openList });
     }
   }
   const config = {

@@ -1,7 +1,7 @@
 // Command-line arguments → validated options, or a usage error that says what is wrong.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { headerProblem, type DownloadOptions, type ListFormat, type OnExisting, type ProxySettings, type TlsSettings } from '../core';
+import { DEFAULT_OPTIONS, headerProblem, type DownloadOptions, type ListFormat, type OnExisting, type ProxySettings, type TlsSettings } from '../core';
 import { parseByteCount } from '../core/format';
 import { parseProxyUrl } from '../core/proxy';
 import { parseHostKey } from '../core/requestHeaders';
@@ -42,6 +42,16 @@ export interface CliArgs {
 
 export class UsageError extends Error {}
 
+/** The engine's defaults as the command line writes them (test/unit/defaults.test.ts checks they agree). */
+const DEFAULT_ARGS = {
+  jobs: String(DEFAULT_OPTIONS.jobs),
+  split: String(DEFAULT_OPTIONS.split),
+  retries: String(DEFAULT_OPTIONS.retries),
+  timeout: String(DEFAULT_OPTIONS.timeoutSeconds),
+  'max-retry-wait': String(DEFAULT_OPTIONS.maxRetryWaitMs / 1000),
+  'on-existing': DEFAULT_OPTIONS.onExisting,
+};
+
 export const USAGE = `Usage: asset-fetch [options] <url | list-file | ->...   ("-" reads a list from stdin)
 
 Downloads URLs given as arguments and every URL of the list files into a folder, concurrently
@@ -51,14 +61,14 @@ HTML, JSON, CSV, YAML and code files are text: the http(s) links in them are fet
 
 Options:
   --dir <path>             target folder (default ".", created if missing)
-  --jobs <n>               concurrent downloads (default 8)
+  --jobs <n>               concurrent downloads (default ${DEFAULT_ARGS.jobs})
   --per-host <n>           connections per host (default: same as --jobs)
   --split <n>              connections for one large file when a single one is slow: the rest
-                           is fetched as ranges, within --per-host; 1 never splits (default 8)
-  --retries <n>            retries on network errors, 408, 429 and 5xx (default 5)
+                           is fetched as ranges, within --per-host; 1 never splits (default ${DEFAULT_ARGS.split})
+  --retries <n>            retries on network errors, 408, 429 and 5xx (default ${DEFAULT_ARGS.retries})
   --max-retry-wait <s>     longest wait a server may ask for (429/503, Retry-After); a longer
-                           one fails its downloads, quoting the server (default 300)
-  --timeout <seconds>      connect, response-header and body-idle timeout (default 30)
+                           one fails its downloads, quoting the server (default ${DEFAULT_ARGS['max-retry-wait']})
+  --timeout <seconds>      connect, response-header and body-idle timeout (default ${DEFAULT_ARGS.timeout})
   --max-size <bytes>       fail items larger than this (suffixes K, M, G: 1024-based)
   --limit-rate <rate>      bytes per second for all downloads together, e.g. 500K or 2M
   --header "Name: value"   extra request header for the list's own origins (repeatable)
@@ -73,7 +83,7 @@ Options:
   --cacert <file>          also trust the CA certificate(s) in this PEM file (repeatable)
   --ca-native              also trust the operating system's certificate store (Node 22.15+)
   --insecure               do not check TLS certificates at all (unsafe)
-  --on-existing <policy>   skip (default), overwrite, rename or refresh when the file exists
+  --on-existing <policy>   ${DEFAULT_ARGS['on-existing']} (default), overwrite, rename or refresh when the file exists
   --refresh                same as --on-existing refresh: ask the server whether an existing
                            file changed (If-None-Match / If-Modified-Since); 304 keeps it with
                            no body transferred, 200 replaces it
@@ -105,12 +115,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
       strict: true,
       options: {
         dir: { type: 'string', default: '.' },
-        jobs: { type: 'string', default: '8' },
+        jobs: { type: 'string', default: DEFAULT_ARGS.jobs },
         'per-host': { type: 'string' },
-        split: { type: 'string', default: '8' },
-        retries: { type: 'string', default: '5' },
-        timeout: { type: 'string', default: '30' },
-        'max-retry-wait': { type: 'string', default: '300' },
+        split: { type: 'string', default: DEFAULT_ARGS.split },
+        retries: { type: 'string', default: DEFAULT_ARGS.retries },
+        timeout: { type: 'string', default: DEFAULT_ARGS.timeout },
+        'max-retry-wait': { type: 'string', default: DEFAULT_ARGS['max-retry-wait'] },
         'max-size': { type: 'string' },
         'limit-rate': { type: 'string' },
         header: { type: 'string', multiple: true, default: [] },
@@ -120,7 +130,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         insecure: { type: 'boolean', default: false },
         'ca-native': { type: 'boolean', default: false },
         'no-proxy': { type: 'string', multiple: true, default: [] },
-        'on-existing': { type: 'string', default: 'skip' },
+        'on-existing': { type: 'string', default: DEFAULT_ARGS['on-existing'] },
         format: { type: 'string', default: 'auto' },
         json: { type: 'boolean', default: false },
         lock: { type: 'boolean', default: false },

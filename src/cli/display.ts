@@ -1,7 +1,7 @@
 // What the CLI shows while a batch runs: a live one-line status on a terminal, plain lines otherwise.
 import path from 'node:path';
 import { formatBytes, formatDuration, type BatchStats, type BatchUpdate, type HostWait, type ItemSnapshot } from '../core';
-import { Ticker } from '../model/ticker';
+import { Ticker } from '../core/timers';
 import { hostWaitText } from '../model/waits';
 
 export interface Display {

@@ -4,6 +4,7 @@
 import { writeFileAtomicSync } from '../core/atomicFile';
 import { sessionListText, type SessionItem } from '../core/sessionList';
 import type { BatchUpdate, ListEntry } from '../core';
+import { Throttle } from '../core/timers';
 
 /** The session file is rewritten at most this often while a run goes on (and once at its end). */
 const WRITE_INTERVAL_MS = 500;
@@ -11,15 +12,20 @@ const WRITE_INTERVAL_MS = 500;
 export class SessionWriter {
   /** Unfinished items by id (the entry's index): where each goes. */
   private readonly left = new Map<number, SessionItem>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly rewrite = new Throttle(WRITE_INTERVAL_MS, () => this.write());
+  /** Entries with a URL (a list's unusable lines are not downloads). */
+  private readonly downloads: number;
 
   constructor(
     private readonly file: string,
-    private readonly entries: readonly ListEntry[],
+    entries: readonly ListEntry[],
     private readonly targetDir: string,
     relativePaths: ReadonlyMap<number, string>,
+    /** The run's lockfile, named in the hint so that continuing keeps it up to date. */
+    private readonly lockFile?: string,
   ) {
     for (const [id, relativePath] of relativePaths) this.left.set(id, { entry: entries[id], relativePath });
+    this.downloads = relativePaths.size;
     this.write();
   }
 
@@ -34,24 +40,22 @@ export class SessionWriter {
       else continue;
       changed = true;
     }
-    if (changed) this.timer ??= setTimeout(() => this.write(), WRITE_INTERVAL_MS);
+    if (changed) this.rewrite.schedule();
   }
 
   /** After the run: the last state. */
   finish(): void {
-    this.write();
+    this.rewrite.flush();
   }
 
   private write(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
     const items = [...this.left.values()];
     const header =
       items.length === 0
         ? ['asset-fetch session: nothing left to download.']
         : [
-            `asset-fetch session: ${items.length} of ${this.entries.length} downloads not done yet, written ${new Date().toISOString()}.`,
-            `Continue them with: asset-fetch --dir ${quoteArg(this.targetDir)} ${quoteArg(this.file)}  (give --header options again: they are not saved)`,
+            `asset-fetch session: ${items.length} of ${this.downloads} downloads not done yet, written ${new Date().toISOString()}.`,
+            `Continue them with: asset-fetch --dir ${quoteArg(this.targetDir)}${this.lockFile ? ` --lock-file ${quoteArg(this.lockFile)}` : ''} ${quoteArg(this.file)}  (give --header options again: they are not saved)`,
           ];
     writeFileAtomicSync(this.file, sessionListText(items, header));
   }

@@ -4,11 +4,14 @@
 import { FINISHED_STATES, type BatchStats, type DownloadOptions, type HostWait, type ItemSnapshot, type ItemState, type ListFormat, type LogEntry } from '../core/frontEnd';
 import type { BatchMessage, ListKey } from '../worker/protocol';
 import { batchKey, nonSecretOptions, resumeList, statsOf, type BatchOptions } from './batchRuns';
-import { Emitter } from './emitter';
-import { Ticker } from './ticker';
+import { Emitter, type Listener } from './emitter';
+import { Disposable, type DisposableLike } from '../core/lifecycle';
+import { Ticker } from '../core/timers';
 
 /** What the engine is asked to do; implemented by EngineClient (a worker thread). */
 export interface Engine {
+  /** Every message of the engine's batches; the model subscribes once. */
+  onBatchMessage(listener: Listener<BatchMessage>): DisposableLike;
   start(text: string, sourceName: string, options: DownloadOptions, format?: ListFormat, key?: ListKey): number;
   cancel(batchId: number, itemId?: number): void;
   retry(batchId: number, itemIds?: number[]): void;
@@ -217,9 +220,14 @@ export class BatchRecord {
     return this.items.length === 0 ? (this.running ? 0 : 1) : this.fractionSum / this.items.length;
   }
 
+  /** Items that failed (not the cancelled ones, nor the paused ones). */
   get failedCount(): number {
-    const stats = this.stats;
-    return (stats?.failed ?? 0) + (stats?.cancelled ?? 0);
+    return this.stats?.failed ?? 0;
+  }
+
+  /** Items cancelled and not waiting for Resume (paused items are not counted). */
+  get cancelledCount(): number {
+    return this.stats?.cancelled ?? 0;
   }
 
   /** Whether something of this batch counts down (a waiting host, an item waiting to retry). */
@@ -303,19 +311,18 @@ export interface RestoredBatch {
   formatReason: string;
 }
 
-export class DownloadsModel {
+export class DownloadsModel extends Disposable {
   /** By record id: the engine's batch id for this window's batches, negative for restored ones. */
   private readonly batchesById = new Map<number, BatchRecord>();
   /** By the engine's batch id of their current run. */
   private readonly byEngineId = new Map<number, BatchRecord>();
   private nextRestoredId = -1;
-  private disposed = false;
-  private readonly changed = new Emitter<ModelChange>();
-  private readonly structure = new Emitter<void>();
-  private readonly started = new Emitter<BatchRecord>();
-  private readonly finished = new Emitter<BatchRecord>();
-  private readonly logged = new Emitter<{ batch: BatchRecord; entries: LogEntry[] }>();
-  private readonly ticked = new Emitter<BatchRecord[]>();
+  private readonly changed = this.register(new Emitter<ModelChange>());
+  private readonly structure = this.register(new Emitter<void>());
+  private readonly started = this.register(new Emitter<BatchRecord>());
+  private readonly finished = this.register(new Emitter<BatchRecord>());
+  private readonly logged = this.register(new Emitter<{ batch: BatchRecord; entries: LogEntry[] }>());
+  private readonly ticked = this.register(new Emitter<BatchRecord[]>());
   private readonly ticker: Ticker;
 
   /** A batch's counters or items changed. */
@@ -337,11 +344,16 @@ export class DownloadsModel {
     private readonly engine: Engine,
     options: ModelOptions = {},
   ) {
-    this.ticker = new Ticker(options.tickMs ?? 1000, () => {
-      const counting = this.batches.filter((b) => b.countingDown);
-      if (counting.length > 0) this.ticked.fire(counting);
-      else this.ticker.stop();
-    });
+    super();
+    this.ticker = this.register(
+      new Ticker(options.tickMs ?? 1000, () => {
+        const counting = this.batches.filter((b) => b.countingDown);
+        if (counting.length > 0) this.ticked.fire(counting);
+        else this.ticker.stop();
+      }),
+    );
+    // Looked up on each message, not bound once: the event-loop bench wraps `receive` to time it.
+    this.register(engine.onBatchMessage((message) => this.receive(message)));
   }
 
   /** Whether the countdown timer runs (something waits). */
@@ -482,7 +494,7 @@ export class DownloadsModel {
 
   /** Applies one message of the engine worker. */
   receive(message: BatchMessage): void {
-    if (this.disposed) return; // the window closes: the engine's last words are not news
+    if (this.isDisposed) return; // the window closes: the engine's last words are not news
     const batch = this.byEngineId.get(message.batchId);
     if (!batch || batch.engineId !== message.batchId) return; // removed meanwhile
     switch (message.type) {
@@ -532,12 +544,6 @@ export class DownloadsModel {
         this.endRun(batch);
         break;
     }
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    this.ticker.dispose();
-    for (const emitter of [this.changed, this.structure, this.started, this.finished, this.logged, this.ticked]) emitter.dispose();
   }
 
   /** The engine's snapshots applied to the batch's records; paused items are those a Pause cancelled. */

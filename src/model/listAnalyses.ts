@@ -3,6 +3,7 @@
 // hands its key to the worker, which then reuses its parse. Nothing here parses: the worker does.
 import type { ListAnalysis, ListKey } from '../worker/protocol';
 import { Emitter } from './emitter';
+import { Disposable } from '../core/lifecycle';
 
 /** What analyses are asked of: implemented by EngineClient (the worker thread). */
 export interface ListAnalyzer {
@@ -35,13 +36,13 @@ interface Latest {
   result?: DocumentAnalysis;
 }
 
-export class ListAnalyses {
+export class ListAnalyses extends Disposable {
   /** The newest version asked for, per document. */
   private readonly latest = new Map<string, Latest>();
   /** Per open document: its name in keys, new for each opening (an untitled URI comes back). */
   private readonly keyNames = new Map<string, string>();
   private nextOpening = 1;
-  private readonly analysed = new Emitter<DocumentAnalysis>();
+  private readonly analysed = this.register(new Emitter<DocumentAnalysis>());
 
   /**
    * The analysis of the newest version asked for arrived. Answers for older versions (the user
@@ -49,7 +50,9 @@ export class ListAnalyses {
    */
   readonly onDidAnalyze = this.analysed.event;
 
-  constructor(private readonly analyzer: ListAnalyzer) {}
+  constructor(private readonly analyzer: ListAnalyzer) {
+    super();
+  }
 
   /** The analysis of the document's current version: kept, on its way, or asked for now. */
   analyze(document: AnalysableDocument): Promise<DocumentAnalysis> {
@@ -91,10 +94,6 @@ export class ListAnalyses {
     this.latest.delete(uri);
     this.keyNames.delete(uri);
     if (name !== undefined) this.analyzer.forget(name);
-  }
-
-  dispose(): void {
-    this.analysed.dispose();
   }
 
   private keyName(uri: string): string {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { DownloadOptions } from '../core/frontEnd';
 import { BatchRecord, ItemRecord, type BatchRequest, type DownloadsModel } from '../model/downloadsModel';
 import { readSettings } from './config';
+import { COMMANDS } from './ids';
 import { downloadOptions } from './downloadOptions';
 import type { DownloadNode } from './downloadsTree';
 import { removePartFiles } from './partFiles';
@@ -56,7 +57,7 @@ export class BatchLifecycle {
 export async function showActiveInstead(model: DownloadsModel, request: BatchRequest): Promise<boolean> {
   const batch = request.source !== undefined ? model.findActive(request.source, request.options.targetDir) : undefined;
   if (!batch) return false;
-  await vscode.commands.executeCommand('assetFetch.revealBatch', batch);
+  await vscode.commands.executeCommand(COMMANDS.revealBatch, batch);
   const state = batch.running ? 'being downloaded' : 'paused';
   void vscode.window.showInformationMessage(
     `Asset Fetch: ${batch.title} is already ${state} into ${vscode.workspace.asRelativePath(batch.targetDir)}: shown in Downloads${batch.running ? '' : ' (Resume it there)'}.`,

@@ -49,7 +49,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     maxRetryWaitSeconds: clampInt(c.get<number>('maxRetryWaitSeconds'), DEFAULT_OPTIONS.maxRetryWaitMs / 1000, 1, 86_400),
     timeoutSeconds: clampInt(c.get<number>('timeoutSeconds'), DEFAULT_OPTIONS.timeoutSeconds, 1, 3600),
     maxSize: maxMiB > 0 ? Math.round(maxMiB * 1024 * 1024) : undefined,
-    onExisting: c.get<OnExisting>('onExisting', 'skip'),
+    onExisting: c.get<OnExisting>('onExisting', DEFAULT_OPTIONS.onExisting),
     lockfile: c.get<string>('lockfile', 'off') === 'besideList' ? 'besideList' : 'off',
     headers: c.get<Record<string, Record<string, string>>>('headers', {}),
     proxy: proxySettings(http),
@@ -57,6 +57,13 @@ export function readSettings(scope?: vscode.Uri): Settings {
   };
 }
 
+
+/** `assetFetch.codeLens`: the download state above each URL line of a list (default true). */
+export const CODE_LENS_SETTING = 'assetFetch.codeLens';
+
+export function codeLensEnabled(scope?: vscode.Uri): boolean {
+  return vscode.workspace.getConfiguration('assetFetch', scope).get<boolean>('codeLens', true);
+}
 
 /** `http.proxySupport: "off"` means no proxy at all, not even one from the environment. */
 function proxySettings(http: vscode.WorkspaceConfiguration): ProxySettings {

@@ -102,6 +102,11 @@ export class DownloadCommands {
     }
   }
 
+  /** Downloads part of a list document (one entry, from its CodeLens or hover) as a selection of it is downloaded. */
+  async downloadPart(list: ListText): Promise<void> {
+    if (await this.trusted()) await this.start(list, false);
+  }
+
   /** A document that is not a URL list (code, Markdown, prose): download the links in it only if asked to. */
   private async confirmNonList(title: string, count: number): Promise<boolean> {
     if (count === 0) {

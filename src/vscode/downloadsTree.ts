@@ -5,7 +5,11 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes, type ErrorCode } from '../core/frontEnd';
 import { BatchRecord, HostWaitRecord, isRetryable, ItemRecord, type DownloadsModel } from '../model/downloadsModel';
+import { Disposable } from '../core/lifecycle';
+import { Throttle } from '../core/timers';
 import { hostWaitDetail, hostWaitText, inTime, waitReason } from '../model/waits';
+import { troubleFirst } from '../model/troubleFirst';
+import { batchContextValue, COMMANDS, focusViewCommand, hostWaitContextValue, itemContextValue as itemRowContextValue, VIEWS } from './ids';
 import { batchSummary, percent } from './summaries';
 
 /** A batch, one of its waiting hosts (429/503: its downloads are paused), or one of its items. */
@@ -30,8 +34,8 @@ const LARGE_BATCH_REFRESH_MS = 3000;
  */
 const HOVER_HOLD_MS = 10_000;
 
-export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<DownloadNode | DownloadNode[] | undefined>();
+export class DownloadsTree extends Disposable implements vscode.TreeDataProvider<DownloadNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<DownloadNode | DownloadNode[] | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<DownloadNode>;
   private readonly pendingItems = new Set<ItemRecord | HostWaitRecord>();
@@ -41,28 +45,29 @@ export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vsc
   private readonly largeRefreshedAt = new WeakMap<BatchRecord, number>();
   /** Rows whose tooltip was resolved (hovered), until when the countdown leaves them alone. */
   private readonly hoveredUntil = new WeakMap<ItemRecord | HostWaitRecord, number>();
-  private itemTimer: NodeJS.Timeout | undefined;
-  private batchTimer: NodeJS.Timeout | undefined;
-  private readonly subscriptions: { dispose(): void }[];
+  private readonly itemRefresh = this.register(new Throttle(ITEM_REFRESH_MS, () => this.flushItems()));
+  private readonly batchRefresh = this.register(new Throttle(BATCH_REFRESH_MS, () => this.flushBatches()));
+  /** Set by "Show Failed Only" (failedFilter.ts). */
+  failedOnly = false;
 
   constructor(private readonly model: DownloadsModel) {
-    this.view = vscode.window.createTreeView('assetFetch.downloads', { treeDataProvider: this, canSelectMany: true, showCollapseAll: true });
+    super();
+    this.view = this.register(vscode.window.createTreeView(VIEWS.downloads, { treeDataProvider: this, canSelectMany: true, showCollapseAll: true }));
     const toggle = (node: DownloadNode, expanded: boolean) => {
       if (!(node instanceof BatchRecord)) return;
       if (expanded === isLarge(node)) this.toggled.add(node);
       else this.toggled.delete(node);
     };
-    this.subscriptions = [
-      this.view,
-      this.view.onDidExpandElement((e) => toggle(e.element, true)),
-      this.view.onDidCollapseElement((e) => toggle(e.element, false)),
-      model.onDidChangeBatches(() => this.refreshAll()),
+    this.register(this.view.onDidExpandElement((e) => toggle(e.element, true)));
+    this.register(this.view.onDidCollapseElement((e) => toggle(e.element, false)));
+    this.register(model.onDidChangeBatches(() => this.refreshAll()));
+    this.register(
       model.onDidChange(({ batch, items, hostWaits }) => {
         for (const item of items) this.pendingItems.add(item);
         if (hostWaits === 'waits') for (const host of batch.hostWaits) this.pendingItems.add(host);
         this.pendingBatches.add(batch);
-        this.itemTimer ??= setTimeout(() => this.flushItems(), ITEM_REFRESH_MS);
-        this.batchTimer ??= setTimeout(() => this.flushBatches(), BATCH_REFRESH_MS);
+        this.itemRefresh.schedule();
+        this.batchRefresh.schedule();
         // A host row comes or goes with its batch's refresh: at once, unless the batch is large
         // (then at its own pace, as its other rows).
         if (hostWaits === 'rows' && !isLarge(batch)) {
@@ -70,13 +75,15 @@ export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vsc
           this.changed.fire([batch]);
         }
       }),
-      // Countdowns: the rows that show a time left, of the batches whose rows are fetched.
+    );
+    // Countdowns: the rows that show a time left, of the batches whose rows are fetched.
+    this.register(
       model.onDidTick((batches) => {
         for (const batch of batches) {
           if (!this.expanded(batch)) continue;
           if (isLarge(batch)) {
             this.pendingBatches.add(batch);
-            this.batchTimer ??= setTimeout(() => this.flushBatches(), BATCH_REFRESH_MS);
+            this.batchRefresh.schedule();
             continue;
           }
           const now = Date.now();
@@ -84,28 +91,40 @@ export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vsc
             if ((this.hoveredUntil.get(row) ?? 0) <= now) this.pendingItems.add(row);
           }
         }
-        this.flushItems();
+        this.itemRefresh.flush();
       }),
-      // The end of a run shows at once, not up to a second later.
+    );
+    // The end of a run shows at once, not up to a second later.
+    this.register(
       model.onDidFinishRun((batch) => {
         this.pendingBatches.add(batch);
+        this.batchRefresh.cancel();
         this.flushBatches(true);
       }),
-    ];
+    );
   }
 
   /** Batches appear once their list is parsed, so a large one is known to be large (and starts collapsed). */
   getChildren(node?: DownloadNode): DownloadNode[] {
     if (!node) return this.model.batches.filter((b) => b.listed || !b.running);
     if (!(node instanceof BatchRecord)) return [];
-    // The waiting hosts first: they say why the items below do not move.
-    return node.hostWaits.length > 0 ? [...node.hostWaits, ...node.items] : node.items;
+    // The waiting hosts first: they say why the items below do not move; then trouble first.
+    const items = troubleFirst(node.items, this.failedOnly);
+    return node.hostWaits.length > 0 ? [...node.hostWaits, ...items] : items;
+  }
+
+  /** "Show Failed Only": each batch lists only its failed, cancelled and retrying items. */
+  showFailedOnly(on: boolean): void {
+    if (this.failedOnly === on) return;
+    this.failedOnly = on;
+    this.view.message = on ? 'Showing failed, cancelled and retrying downloads only.' : undefined;
+    this.refreshAll();
   }
 
   /** Shows a batch's row, selected, in the Downloads view (a second start of a running list). */
   async reveal(batch: BatchRecord): Promise<void> {
     // A batch whose list is still being read has no row yet: the view is shown all the same.
-    if (!this.getChildren().includes(batch)) return void (await vscode.commands.executeCommand('assetFetch.downloads.focus'));
+    if (!this.getChildren().includes(batch)) return void (await vscode.commands.executeCommand(focusViewCommand(VIEWS.downloads)));
     await this.view.reveal(batch, { select: true, focus: true, expand: false });
   }
 
@@ -129,13 +148,6 @@ export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vsc
     return item;
   }
 
-  dispose(): void {
-    clearTimeout(this.itemTimer);
-    clearTimeout(this.batchTimer);
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
-  }
-
   private expanded(batch: BatchRecord): boolean {
     return isLarge(batch) === this.toggled.has(batch);
   }
@@ -146,9 +158,8 @@ export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vsc
     this.changed.fire(undefined);
   }
 
+  /** Refreshes the pending item rows (run by itemRefresh). */
   private flushItems(): void {
-    clearTimeout(this.itemTimer);
-    this.itemTimer = undefined;
     const items: (ItemRecord | HostWaitRecord)[] = [];
     for (const item of this.pendingItems) {
       const { batch } = item;
@@ -162,9 +173,8 @@ export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vsc
     if (items.length > 0) this.changed.fire(items);
   }
 
+  /** Refreshes the pending batch rows (run by batchRefresh; `now` at a run's end). */
   private flushBatches(now = false): void {
-    clearTimeout(this.batchTimer);
-    this.batchTimer = undefined;
     const batches: BatchRecord[] = [];
     for (const batch of this.pendingBatches) {
       if (!this.model.batch(batch.id)) {
@@ -172,7 +182,7 @@ export class DownloadsTree implements vscode.TreeDataProvider<DownloadNode>, vsc
         continue;
       }
       if (!now && isLarge(batch) && this.expanded(batch) && Date.now() - (this.largeRefreshedAt.get(batch) ?? 0) < LARGE_BATCH_REFRESH_MS) {
-        this.batchTimer ??= setTimeout(() => this.flushBatches(), BATCH_REFRESH_MS);
+        this.batchRefresh.schedule();
         continue; // stays pending
       }
       this.largeRefreshedAt.set(batch, Date.now());
@@ -191,15 +201,19 @@ function batchTreeItem(batch: BatchRecord): vscode.TreeItem {
   const item = new vscode.TreeItem(batch.title, isLarge(batch) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
   item.id = `batch-${batch.id}`;
   item.description = batchSummary(batch);
-  const failed = batch.failedCount > 0;
+  // Cancelled items are left undone as failed ones are: both warn.
+  const failed = batch.failedCount > 0 || batch.cancelledCount > 0;
   item.iconPath = batch.running
     ? new vscode.ThemeIcon('sync~spin')
     : batch.resumable
       ? new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('problemsWarningIcon.foreground'))
       : new vscode.ThemeIcon(failed || batch.error ? 'warning' : 'pass', new vscode.ThemeColor(failed || batch.error ? 'problemsWarningIcon.foreground' : 'testing.iconPassed'));
-  // Flags after the first two words: menus match /^batch running.*pausable/, /^batch.*resumable/.
-  const flags = [batch.running && !batch.pausing && batch.engineId !== undefined ? 'pausable' : '', batch.resumable ? 'resumable discardable' : ''];
-  item.contextValue = ['batch', batch.running ? 'running' : 'idle', batch.items.some(isRetryable) ? 'retryable' : '', ...flags].filter(Boolean).join(' ');
+  item.contextValue = batchContextValue({
+    running: batch.running,
+    retryable: batch.items.some(isRetryable),
+    pausable: batch.running && !batch.pausing && batch.engineId !== undefined,
+    resumable: batch.resumable,
+  });
   return item;
 }
 
@@ -209,7 +223,7 @@ function hostWaitTreeItem(record: HostWaitRecord): vscode.TreeItem {
   item.id = `batch-${record.batch.id}-host-${wait.host}`;
   item.description = `${hostWaitText(wait, Date.now())} · ${wait.waiting} waiting`;
   item.iconPath = new vscode.ThemeIcon('watch', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-  item.contextValue = `hostWait.${wait.status}`;
+  item.contextValue = hostWaitContextValue(wait.status);
   return item;
 }
 
@@ -249,15 +263,10 @@ const ERROR_ICONS: Partial<Record<ErrorCode, string>> = {
   FILE_SYSTEM: 'save',
 };
 
-/**
- * "item.<state>[.<errorCode>]" then flags: "item.failed.TLS_CERT retryable". Menus match
- * `viewItem =~ /^item.*retryable/` and the like, and may match a code: `/^item\.failed\.TLS_CERT/`.
- */
+/** What menus match on an item's row (ids.ts): "item.failed.TLS_CERT retryable", "item.ok saved". */
 export function itemContextValue(record: ItemRecord): string {
-  const s = record.snapshot;
-  const saved = s.state === 'ok' || s.state === 'skipped';
-  const kind = record.paused ? `item.${record.status}` : s.state === 'failed' && s.errorCode ? `item.failed.${s.errorCode}` : `item.${s.state}`;
-  return [kind, !record.finished ? 'running' : '', isRetryable(record) ? 'retryable' : '', saved ? 'saved' : ''].filter(Boolean).join(' ');
+  const { state, errorCode } = record.snapshot;
+  return itemRowContextValue(record.status, errorCode, { running: !record.finished, retryable: isRetryable(record), saved: state === 'ok' || state === 'skipped' });
 }
 
 function itemTreeItem(record: ItemRecord): vscode.TreeItem {
@@ -273,7 +282,7 @@ function itemTreeItem(record: ItemRecord): vscode.TreeItem {
   const saved = s.state === 'ok' || s.state === 'skipped';
   if (saved && s.relativePath) {
     item.resourceUri = vscode.Uri.file(path.join(record.batch.targetDir, s.relativePath));
-    item.command = { command: 'assetFetch.openFile', title: 'Open File', arguments: [record] };
+    item.command = { command: COMMANDS.openFile, title: 'Open File', arguments: [record] };
   }
   return item;
 }

@@ -3,12 +3,13 @@
 // title button and the editor context menu) up to date. The worker parses (ListAnalyses); this
 // only asks, after a pause in typing, and renders the answer.
 import * as vscode from 'vscode';
-import { Debouncer } from '../model/debouncer';
+import { Disposable } from '../core/lifecycle';
 import type { DocumentAnalysis, ListAnalyses } from '../model/listAnalyses';
-import { analysable, isListCandidate, isUrlsFile } from './listSource';
+import { Debouncer } from '../core/timers';
+import { CONTEXT_KEYS } from './ids';
+import { analysable, isListCandidate, isUrlList, isUrlsFile } from './listSource';
 
 const DEBOUNCE_MS = 300;
-const CONTEXT_KEY = 'assetFetch.listPaths';
 /**
  * Larger documents are not analysed as they are typed in (only when a download asks): reading a
  * document's text costs the extension host about 2-3 ms per MB, on every pause in typing
@@ -16,29 +17,24 @@ const CONTEXT_KEY = 'assetFetch.listPaths';
  */
 const MAX_ANALYSED_CHARS = 8 * 1024 * 1024;
 
-export class ListDiagnostics implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection('assetFetch');
-  private readonly debouncer = new Debouncer<string>(DEBOUNCE_MS);
+export class ListDiagnostics extends Disposable {
+  private readonly collection = this.register(vscode.languages.createDiagnosticCollection('assetFetch'));
+  /** Typing analyses a document once it pauses, not per keystroke. */
+  private readonly typing = this.register(new Debouncer<string>(DEBOUNCE_MS));
   /** As the `resourcePath` context key names documents: fsPath for files, the path otherwise. */
   private readonly listPaths = new Set<string>();
-  private readonly subscriptions: { dispose(): void }[];
 
   constructor(private readonly analyses: ListAnalyses) {
-    this.subscriptions = [
-      vscode.workspace.onDidOpenTextDocument((d) => this.analyze(d)),
+    super();
+    this.register(vscode.workspace.onDidOpenTextDocument((d) => this.analyze(d)));
+    this.register(
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0 && isListCandidate(e.document)) this.debouncer.schedule(e.document.uri.toString(), () => this.analyze(e.document));
+        if (e.contentChanges.length > 0 && isListCandidate(e.document)) this.typing.schedule(e.document.uri.toString(), () => this.analyze(e.document));
       }),
-      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
-      analyses.onDidAnalyze((result) => this.render(result)),
-    ];
+    );
+    this.register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)));
+    this.register(analyses.onDidAnalyze((result) => this.render(result)));
     for (const document of vscode.workspace.textDocuments) this.analyze(document);
-  }
-
-  dispose(): void {
-    this.debouncer.dispose();
-    for (const s of this.subscriptions) s.dispose();
-    this.collection.dispose();
   }
 
   private analyze(document: vscode.TextDocument): void {
@@ -62,9 +58,7 @@ export class ListDiagnostics implements vscode.Disposable {
       return;
     }
     const { summary } = analysis;
-    // A plain-text document is a list when most of its lines are URLs: it has one line written as a URL at least.
-    const isList = isUrlsFile(document.uri) || (summary.format === 'list' && summary.urlCount + summary.errorCount > 0);
-    if (!isList) {
+    if (!isUrlList(document.uri, analysis)) {
       this.show(document, false, []);
       return;
     }
@@ -87,7 +81,7 @@ export class ListDiagnostics implements vscode.Disposable {
 
   private forget(document: vscode.TextDocument): void {
     const uri = document.uri.toString();
-    this.debouncer.cancel(uri);
+    this.typing.cancel(uri);
     this.analyses.forget(uri);
     this.collection.delete(document.uri);
     this.setIsList(document, false);
@@ -98,7 +92,7 @@ export class ListDiagnostics implements vscode.Disposable {
     if (isList === this.listPaths.has(key)) return;
     if (isList) this.listPaths.add(key);
     else this.listPaths.delete(key);
-    void vscode.commands.executeCommand('setContext', CONTEXT_KEY, [...this.listPaths]);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.listPaths, [...this.listPaths]);
   }
 }
 

@@ -4,8 +4,9 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { decodeListBytes } from '../core/frontEnd';
+import type { ListIdentity } from '../model/itemsByLine';
 import type { AnalysableDocument } from '../model/listAnalyses';
-import type { ListKey } from '../worker/protocol';
+import type { ListAnalysis, ListKey } from '../worker/protocol';
 
 /** Files the Explorer menu offers "Download URLs in File" for (as in package.json). */
 export const LIST_FILE = /\.(urls|txt|list|csv)$/i;
@@ -76,4 +77,29 @@ export function isListCandidate(document: vscode.TextDocument): boolean {
 
 export function isUrlsFile(uri: vscode.Uri): boolean {
   return path.posix.extname(uri.path).toLowerCase() === '.urls';
+}
+
+/**
+ * Whether the worker's analysis makes the document a URL list (diagnostics, the `listPaths`
+ * context key, CodeLens): a `.urls` file always; another candidate when it was read as a list
+ * with at least one line written as a URL.
+ */
+export function isUrlList(uri: vscode.Uri, analysis: ListAnalysis): boolean {
+  if (isUrlsFile(uri)) return true;
+  const summary = analysis.summary;
+  return summary !== undefined && summary.format === 'list' && summary.urlCount + summary.errorCount > 0;
+}
+
+/** The document as batches of it remember it: its file, or the title of an unsaved one. */
+export function listIdentity(document: vscode.TextDocument): ListIdentity {
+  return { path: document.uri.scheme === 'file' ? document.uri.fsPath : undefined, title: titleOf(document.uri) };
+}
+
+/**
+ * Lines `first`..`last` (0-based, inclusive) of a document as a list of their own, padded with
+ * empty lines so they keep their line numbers (as a selection does): one entry of a list.
+ */
+export function listFromLines(document: vscode.TextDocument, first: number, last: number): ListText {
+  const text = '\n'.repeat(first) + document.getText(new vscode.Range(first, 0, last, document.lineAt(last).text.length));
+  return { title: titleOf(document.uri), text, uri: document.uri };
 }

@@ -2,32 +2,27 @@
 import * as vscode from 'vscode';
 import type { LogLevel } from '../core/frontEnd';
 import type { DownloadsModel } from '../model/downloadsModel';
+import { Disposable } from '../core/lifecycle';
 
-export class OutputLog implements vscode.Disposable {
-  readonly channel = vscode.window.createOutputChannel('Asset Fetch', { log: true });
-  private readonly written = new vscode.EventEmitter<{ level: LogLevel; line: string }>();
+export class OutputLog extends Disposable {
+  readonly channel = this.register(vscode.window.createOutputChannel('Asset Fetch', { log: true }));
+  private readonly written = this.register(new vscode.EventEmitter<{ level: LogLevel; line: string }>());
   /** Every line as it is written to the channel (for the extension tests: a channel cannot be read back). */
   readonly onDidWrite = this.written.event;
-  private readonly subscriptions: { dispose(): void }[];
 
   constructor(model: DownloadsModel) {
-    this.subscriptions = [
-      model.onDidStartRun((batch) => this.write('info', `${batch.title}: downloading into ${batch.targetDir}`)),
+    super();
+    this.register(model.onDidStartRun((batch) => this.write('info', `${batch.title}: downloading into ${batch.targetDir}`)));
+    this.register(
       model.onDidLog(({ batch, entries }) => {
         for (const entry of entries) this.write(entry.level, `${batch.title}: ${entry.message}`);
       }),
-    ];
+    );
   }
 
   /** A line from another command (Verify Lockfile), with its level. */
   append(level: LogLevel, line: string): void {
     this.write(level, line);
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.written.dispose();
-    this.channel.dispose();
   }
 
   private write(level: LogLevel, line: string): void {

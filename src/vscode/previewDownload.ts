@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { PlanAction, PlanItem } from '../core/downloadPlan';
 import type { BatchRequest, DownloadsModel } from '../model/downloadsModel';
+import { Disposable } from '../core/lifecycle';
 import type { EngineClient } from '../worker/engineClient';
 import type { DownloadPlan } from '../worker/lockAndPlan';
 import type { DownloadCommands } from './downloadCommands';
@@ -43,8 +44,8 @@ export interface ShownPreview {
   plan: DownloadPlan;
 }
 
-export class PreviewDownload implements vscode.Disposable {
-  private readonly shown = new vscode.EventEmitter<ShownPreview>();
+export class PreviewDownload extends Disposable {
+  private readonly shown = this.register(new vscode.EventEmitter<ShownPreview>());
   /** A preview is on screen. */
   readonly onDidShow = this.shown.event;
 
@@ -52,7 +53,9 @@ export class PreviewDownload implements vscode.Disposable {
     private readonly downloads: DownloadCommands,
     private readonly engine: EngineClient,
     private readonly model: DownloadsModel,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Resolves once the preview is closed: with the batch it started, if any. */
   async preview(): Promise<void> {
@@ -70,10 +73,6 @@ export class PreviewDownload implements vscode.Disposable {
       return;
     }
     await this.show(request, result.plan);
-  }
-
-  dispose(): void {
-    this.shown.dispose();
   }
 
   private show(request: BatchRequest, plan: DownloadPlan): Promise<void> {

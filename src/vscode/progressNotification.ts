@@ -2,20 +2,17 @@
 // downloads keep their resumable `.part` files. When the run ends, a message sums it up.
 import * as vscode from 'vscode';
 import type { BatchRecord, DownloadsModel } from '../model/downloadsModel';
+import { Disposable, DisposableStore, toDisposable } from '../core/lifecycle';
+import { COMMANDS, focusViewCommand, VIEWS } from './ids';
 import { outcome, progressMessage } from './summaries';
 
 const SHOW_LOG = 'Show Log';
 const SHOW_DOWNLOADS = 'Show Downloads';
 
-export class ProgressNotifications implements vscode.Disposable {
-  private readonly subscription: { dispose(): void };
-
+export class ProgressNotifications extends Disposable {
   constructor(private readonly model: DownloadsModel) {
-    this.subscription = model.onDidStartRun((batch) => void this.show(batch));
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
+    super();
+    this.register(model.onDidStartRun((batch) => void this.show(batch)));
   }
 
   private async show(batch: BatchRecord): Promise<void> {
@@ -29,18 +26,16 @@ export class ProgressNotifications implements vscode.Disposable {
             progress.report({ message: progressMessage(batch), increment: Math.max(0, now - reported) });
             reported = Math.max(reported, now);
           };
-          const subscriptions = [
-            this.model.onDidChange((change) => change.batch === batch && report()),
-            // A waiting host's countdown.
-            this.model.onDidTick((batches) => batches.includes(batch) && report()),
-            this.model.onDidFinishRun((finished) => finished === batch && done()),
-            this.model.onDidChangeBatches(() => !this.model.batch(batch.id) && done()),
-            token.onCancellationRequested(() => this.model.cancel(batch)),
-          ];
-          function done() {
-            for (const s of subscriptions) s.dispose();
-            resolve();
-          }
+          // The notification closes with its run's listeners: when the run ends, or when the window does.
+          const run = this.register(new DisposableStore());
+          run.add(toDisposable(resolve));
+          const done = () => this.disposeEarly(run);
+          run.add(this.model.onDidChange((change) => change.batch === batch && report()));
+          // A waiting host's countdown.
+          run.add(this.model.onDidTick((batches) => batches.includes(batch) && report()));
+          run.add(this.model.onDidFinishRun((finished) => finished === batch && done()));
+          run.add(this.model.onDidChangeBatches(() => !this.model.batch(batch.id) && done()));
+          run.add(token.onCancellationRequested(() => this.model.cancel(batch)));
           report();
         }),
     );
@@ -50,11 +45,12 @@ export class ProgressNotifications implements vscode.Disposable {
 
   private async summarize(batch: BatchRecord): Promise<void> {
     const text = `Asset Fetch: ${batch.title}: ${outcome(batch)}`;
-    const problems = batch.failedCount > 0 || batch.error !== undefined;
+    // Cancelled items are left undone too: the summary offers the log as for failures.
+    const problems = batch.failedCount > 0 || batch.cancelledCount > 0 || batch.error !== undefined;
     const answer = problems
       ? await vscode.window.showWarningMessage(text, SHOW_DOWNLOADS, SHOW_LOG)
       : await vscode.window.showInformationMessage(text, SHOW_DOWNLOADS);
-    if (answer === SHOW_LOG) await vscode.commands.executeCommand('assetFetch.showLog');
-    if (answer === SHOW_DOWNLOADS) await vscode.commands.executeCommand('assetFetch.downloads.focus');
+    if (answer === SHOW_LOG) await vscode.commands.executeCommand(COMMANDS.showLog);
+    if (answer === SHOW_DOWNLOADS) await vscode.commands.executeCommand(focusViewCommand(VIEWS.downloads));
   }
 }

@@ -2,33 +2,30 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/frontEnd';
 import type { DownloadsModel } from '../model/downloadsModel';
+import { Disposable } from '../core/lifecycle';
+import { Throttle } from '../core/timers';
 import { waitReason } from '../model/waits';
+import { focusViewCommand, STATUS_BAR_ITEM, VIEWS } from './ids';
 import { hostsWaiting } from './summaries';
 
 /** Status text follows the model at most this often. */
 const REFRESH_MS = 500;
 
-export class DownloadsStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('assetFetch.status', vscode.StatusBarAlignment.Left, 10);
-  private readonly subscriptions: { dispose(): void }[];
-  private timer: NodeJS.Timeout | undefined;
+export class DownloadsStatusBar extends Disposable {
+  private readonly item = this.register(vscode.window.createStatusBarItem(STATUS_BAR_ITEM, vscode.StatusBarAlignment.Left, 10));
+  private readonly refresh = this.register(new Throttle(REFRESH_MS, () => this.render()));
 
   constructor(private readonly model: DownloadsModel) {
+    super();
     this.item.name = 'Asset Fetch Downloads';
-    this.item.command = 'assetFetch.downloads.focus';
-    const schedule = () => (this.timer ??= setTimeout(() => this.refresh(), REFRESH_MS));
-    this.subscriptions = [model.onDidChange(schedule), model.onDidFinishRun(() => this.refresh()), model.onDidChangeBatches(() => this.refresh())];
+    this.item.command = focusViewCommand(VIEWS.downloads);
+    // Progress at the throttle's pace; a run's end or a batch coming or going at once.
+    this.register(model.onDidChange(() => this.refresh.schedule()));
+    this.register(model.onDidFinishRun(() => this.refresh.flush()));
+    this.register(model.onDidChangeBatches(() => this.refresh.flush()));
   }
 
-  dispose(): void {
-    clearTimeout(this.timer);
-    for (const s of this.subscriptions) s.dispose();
-    this.item.dispose();
-  }
-
-  private refresh(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+  private render(): void {
     const running = this.model.running;
     if (running.length === 0) {
       this.item.hide();

@@ -4,6 +4,7 @@
 // its entry in the lockfile until the lockfile changes or is verified again.
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { Disposable, DisposableMap } from '../core/lifecycle';
 import type { EngineClient } from '../worker/engineClient';
 import type { LockVerification } from '../worker/lockAndPlan';
 import { readSettings } from './config';
@@ -14,15 +15,17 @@ const SHOW_DETAILS = 'Show Details';
 /** Names given in the notification per kind of difference; the log has them all. */
 const NAMES_IN_SUMMARY = 3;
 
-export class LockfileVerifier implements vscode.Disposable {
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('Asset Fetch lockfile');
+export class LockfileVerifier extends Disposable {
+  private readonly diagnostics = this.register(vscode.languages.createDiagnosticCollection('Asset Fetch lockfile'));
   /** One watcher per lockfile with diagnostics: a change to it clears them. */
-  private readonly watchers = new Map<string, vscode.Disposable>();
+  private readonly watchers = this.register(new DisposableMap<string>());
 
   constructor(
     private readonly engine: EngineClient,
     private readonly log: OutputLog,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * Verifies the lockfile of `uri` (a list file or its `.lock`; the active editor's file without
@@ -49,12 +52,6 @@ export class LockfileVerifier implements vscode.Disposable {
     this.report(verification);
     this.showDiagnostics(verification);
     return verification;
-  }
-
-  dispose(): void {
-    for (const watcher of this.watchers.values()) watcher.dispose();
-    this.watchers.clear();
-    this.diagnostics.dispose();
   }
 
   /** One log line per difference, then the summary; the notification names the first few. */
@@ -88,13 +85,11 @@ export class LockfileVerifier implements vscode.Disposable {
     ];
     for (const diagnostic of found) diagnostic.source = 'Asset Fetch';
     this.diagnostics.set(uri, found);
-    this.watchers.get(v.lockFile)?.dispose();
     this.watchers.delete(v.lockFile);
     if (found.length === 0) return;
     // Stale once the lockfile changes (a download rewrote it, an edit): cleared until verified again.
     const clear = () => {
       this.diagnostics.delete(uri);
-      this.watchers.get(v.lockFile)?.dispose();
       this.watchers.delete(v.lockFile);
     };
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(v.lockFile)), path.basename(v.lockFile)));

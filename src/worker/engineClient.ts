@@ -1,9 +1,10 @@
 // The extension host's side of the engine worker: starts the thread on first use, sends
-// requests, answers list analyses with promises, and hands every batch message to one listener
-// (the downloads model).
+// requests, answers list analyses with promises, and announces every batch message as an event
+// (the downloads model subscribes to it).
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DownloadOptions, ListFormat, OnExisting } from '../core/frontEnd';
+import { Emitter } from '../model/emitter';
 import type { PlanResult, VerifyResult, WorkerProblem } from './lockAndPlan';
 import type { BatchMessage, FromWorker, ListAnalysis, ListKey, ToWorker } from './protocol';
 
@@ -19,11 +20,12 @@ export class EngineClient {
   /** Plans and verifications asked and not answered yet (they share the request ids). */
   private readonly pendingOther = new Map<number, (result: PlanResult | VerifyResult) => void>();
 
+  private readonly batchMessages = new Emitter<BatchMessage>();
+  /** A batch started, moved, finished or failed (also when the worker crashed: each of its batches failed). */
+  readonly onBatchMessage = this.batchMessages.event;
+
   /** `workerFile` is the bundled dist/worker.js. */
-  constructor(
-    private readonly workerFile: string,
-    private readonly onMessage: (message: BatchMessage) => void,
-  ) {}
+  constructor(private readonly workerFile: string) {}
 
   /**
    * Parses `text` in the worker, which keeps the parse under `key` for a download of the same
@@ -117,7 +119,7 @@ export class EngineClient {
       return;
     }
     if (message.type !== 'analysis') {
-      this.onMessage(message);
+      this.batchMessages.fire(message);
       return;
     }
     const resolve = this.pending.get(message.requestId);
@@ -146,7 +148,7 @@ export class EngineClient {
       this.worker = undefined;
       this.answerPending(`the download worker stopped: ${reason}`);
       for (let batchId = 1; batchId < this.nextBatchId; batchId++) {
-        this.onMessage({ type: 'failed', batchId, message: `the download worker stopped: ${reason}` });
+        this.batchMessages.fire({ type: 'failed', batchId, message: `the download worker stopped: ${reason}` });
       }
     };
     worker.on('error', (err) => crashed(err.message));

@@ -16,6 +16,8 @@ export interface ListKey {
 
 /** Diagnostics show at most this many unusable lines; `errorCount` has them all. */
 export const MAX_SUMMARY_ERRORS = 5_000;
+/** CodeLens and hovers know the lines of at most this many entries; `urlCount` has them all. */
+export const MAX_SUMMARY_URL_LINES = 100_000;
 
 /** What the host needs to know about a parsed list, without its entries (a list can be huge). */
 export interface ListSummary {
@@ -26,6 +28,8 @@ export interface ListSummary {
   formatGuessed: boolean;
   /** Entries that will be downloaded. */
   urlCount: number;
+  /** The lines (1-based, ascending) of the first MAX_SUMMARY_URL_LINES of those entries. */
+  urlLines: number[];
   /** The first MAX_SUMMARY_ERRORS unusable entries: their line and message (without "line N: "). */
   errors: { line: number; message: string }[];
   errorCount: number;

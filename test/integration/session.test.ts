@@ -29,12 +29,13 @@ describe('--save-session (integration)', () => {
       ...fast,
       server.url('/s/big.bin'),
       `  checksum=sha-256=${sha256(big)}`,
+      'not a URL: this line is no download',
       server.url('/s/stuck.bin'),
       '  out=later/stuck.bin',
       '  header=X-Token: abc',
     ]);
     const partPath = path.join(out, 'big.bin.part');
-    const killed = await fetchList(list, out, ['--save-session', session], {
+    const killed = await fetchList(list, out, ['--lock', '--save-session', session], {
       onSpawn: (child) =>
         void waitUntil(() => fs.existsSync(partPath) && fs.statSync(partPath).size >= 1024 * 1024 && !sessionUrls(session).includes(fast[3])).then(() => child.kill('SIGKILL')),
     }).catch((err: Error) => err);
@@ -47,6 +48,7 @@ describe('--save-session (integration)', () => {
     assert.match(text, /^ {2}out=later\/stuck\.bin$/m);
     assert.match(text, /^ {2}header=X-Token: abc$/m);
     assert.match(text, /^# asset-fetch session: 2 of 6 downloads not done yet/m);
+    assert.match(text, /^# Continue them with: asset-fetch --dir \S+ --lock-file \S+assets\.txt\.lock \S+session\.txt/m, 'the hint keeps the lockfile');
 
     server.route('/s/stuck.bin', serve('now served\n'));
     const before = server.requests.length;

@@ -23,7 +23,7 @@ describe('downloads model with the engine worker (integration)', () => {
     server = await startHostileServer();
   });
   beforeEach(() => {
-    engine = new EngineClient(WORKER_FILE, (message) => model.receive(message));
+    engine = new EngineClient(WORKER_FILE);
     model = new DownloadsModel(engine);
   });
   afterEach(async () => {
@@ -88,7 +88,8 @@ describe('downloads model with the engine worker (integration)', () => {
 
   it('answers a retry of a batch it does not hold (a restarted worker) with a failure', async () => {
     const messages: BatchMessage[] = [];
-    const bare = new EngineClient(WORKER_FILE, (message) => messages.push(message));
+    const bare = new EngineClient(WORKER_FILE);
+    bare.onBatchMessage((message) => messages.push(message));
     try {
       bare.retry(41);
       while (messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -100,8 +101,9 @@ describe('downloads model with the engine worker (integration)', () => {
   });
 
   it('fails the running batch with a clear message when the worker dies', async () => {
+    model.dispose();
     await engine.dispose();
-    engine = new EngineClient(path.resolve('test/support/crashingWorker.mjs'), (message) => model.receive(message));
+    engine = new EngineClient(path.resolve('test/support/crashingWorker.mjs'));
     model = new DownloadsModel(engine);
     const batch = start([server.url('/w/never.bin')], tempDir('worker-crash'));
     await runEnd(batch);
@@ -121,6 +123,7 @@ describe('downloads model with the engine worker (integration)', () => {
         formatReason: 'a URL list: 2 of 3 lines are URLs',
         formatGuessed: true,
         urlCount: 2,
+        urlLines: [2, 5],
         errors: [{ line: 3, message: 'not a URL: "images for the hero banner"' }],
         errorCount: 1,
         warnings: [],
@@ -185,7 +188,7 @@ describe('downloads model with the engine worker (integration)', () => {
     });
 
     it('answers a pending analysis when the worker dies, and when it is stopped', async () => {
-      const crashing = new EngineClient(path.resolve('test/support/crashingWorker.mjs'), () => undefined);
+      const crashing = new EngineClient(path.resolve('test/support/crashingWorker.mjs'));
       const crashed = await crashing.analyze(key, 'https://cdn.example/a.png', 'list.txt');
       assert.deepEqual(crashed.failure, { code: 'WORKER_FAILED', message: 'the download worker stopped: exit code 3' });
       await crashing.dispose();

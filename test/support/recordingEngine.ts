@@ -2,7 +2,8 @@
 // model (no worker, no network).
 import type { DownloadOptions, ListFormat } from '../../src/core';
 import type { Engine } from '../../src/model/downloadsModel';
-import type { ListKey } from '../../src/worker/protocol';
+import { Emitter } from '../../src/model/emitter';
+import type { BatchMessage, ListKey } from '../../src/worker/protocol';
 
 export interface StartRequest {
   text: string;
@@ -16,6 +17,13 @@ export class RecordingEngine implements Engine {
   readonly calls: string[] = [];
   readonly starts: StartRequest[] = [];
   private next = 1;
+  private readonly messages = new Emitter<BatchMessage>();
+  readonly onBatchMessage = this.messages.event;
+
+  /** Sends a message to the model as the worker would. */
+  send(message: BatchMessage): void {
+    this.messages.fire(message);
+  }
 
   start(text: string, sourceName: string, options: DownloadOptions, format?: ListFormat, key?: ListKey): number {
     this.calls.push(`start ${sourceName}${key ? ` ${key.document}@${key.version}` : ''}`);

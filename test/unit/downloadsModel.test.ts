@@ -38,6 +38,24 @@ describe('DownloadsModel', () => {
     assert.deepEqual(model.running, [second, first]);
   });
 
+  it("receives the engine's messages through its event, and stops listening once disposed", () => {
+    const batch = model.start({ title: 'a.txt', text: '', options });
+    engine.send(started(batch.id, [item(0), item(1)]));
+    assert.equal(batch.items.length, 2, 'the started message reached the model');
+    model.dispose();
+    engine.send({ type: 'update', batchId: batch.id, update: { stats: stats(), changed: [item(0, { state: 'ok' })], logs: [], done: false } });
+    assert.equal(batch.items[0].snapshot.state, 'queued', 'a disposed model takes no more messages');
+  });
+
+  it('counts failed and cancelled items apart: failedCount is failures only', () => {
+    const batch = model.start({ title: 'a.txt', text: '', options });
+    model.receive(started(batch.id, [item(0), item(1), item(2)]));
+    const end = stats({ total: 3, queued: 0, ok: 1, failed: 1, cancelled: 1 });
+    model.receive({ type: 'update', batchId: batch.id, update: { stats: end, changed: [item(0, { state: 'ok' }), item(1, { state: 'failed', error: 'HTTP 404' }), item(2, { state: 'cancelled' })], logs: [], done: true } });
+    model.receive({ type: 'finished', batchId: batch.id, stats: end });
+    assert.deepEqual([batch.failedCount, batch.cancelledCount], [1, 1]);
+  });
+
   it('applies updates to the same item records and tracks overall progress incrementally', () => {
     const batch = model.start({ title: 'a.txt', text: '', options });
     model.receive(started(batch.id, [item(0), item(1)]));

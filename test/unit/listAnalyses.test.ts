@@ -17,7 +17,7 @@ class ManualAnalyzer implements ListAnalyzer {
 }
 
 function summary(urlCount: number): ListAnalysis {
-  return { summary: { format: 'list', formatReason: 'a URL list', formatGuessed: false, urlCount, errors: [], errorCount: 0, warnings: [] } };
+  return { summary: { format: 'list', formatReason: 'a URL list', formatGuessed: false, urlCount, urlLines: [], errors: [], errorCount: 0, warnings: [] } };
 }
 
 describe('ListAnalyses', () => {

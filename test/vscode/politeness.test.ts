@@ -167,10 +167,13 @@ describe('Asset Fetch in VS Code: waiting hosts and credentials', () => {
     }
     // The rows do name the URLs, with the password masked.
     assert.ok(rows.some((r) => r.tooltip.includes(`http://user:***@${host}/private/x.bin`)), rows.map((r) => r.tooltip).join('\n---\n'));
-    assert.match(rows[2].description, /404/);
-    assert.match(rows[3].tooltip, /user:\*\*\*@/);
-    assert.equal(rows[2].contextValue, 'item.failed.HTTP_STATUS retryable', 'a failed row names its error code in its contextValue');
-    assert.equal(rows[3].contextValue, 'item.failed.LIST_LINE');
+    // Trouble first: the two failures (in list order), then the finished file.
+    const [, notFound, unusableLine, saved] = rows;
+    assert.match(notFound.description, /404/);
+    assert.match(unusableLine.tooltip, /user:\*\*\*@/);
+    assert.equal(notFound.contextValue, 'item.failed.HTTP_STATUS retryable', 'a failed row names its error code in its contextValue');
+    assert.equal(unusableLine.contextValue, 'item.failed.LIST_LINE');
+    assert.equal(saved.label, 'x.bin');
 
     assert.ok(lines.length >= 3, `the log got its lines: ${lines.join('\n')}`);
     assert.ok(lines.some((l) => l.includes('user:***@')), `the log names the URLs, masked:\n${lines.join('\n')}`);

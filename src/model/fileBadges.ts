@@ -1,0 +1,119 @@
+// Which file gets which Explorer badge, read from the model: a file this window's batches
+// downloaded (the item that wrote it), and a list file whose latest batch has failures. The only
+// thing kept is an index from path to item record (the Explorer asks per file; scanning 10,000
+// items per question would not do); states are read from the records when asked. Changed paths are
+// announced in batches, at most once per `delayMs`, and only those whose badge may have changed.
+import path from 'node:path';
+import type { BatchRecord, DownloadsModel, ItemRecord } from './downloadsModel';
+import { Emitter } from './emitter';
+import { Disposable } from '../core/lifecycle';
+import { Throttle } from '../core/timers';
+
+export type FileBadge =
+  | { kind: 'downloaded'; item: ItemRecord }
+  /** The list's newest batch, and how many of its items failed. */
+  | { kind: 'failed'; batch: BatchRecord; failed: number };
+
+/** Badges change in bursts (a batch finishing hundreds of files a second): announced at most this often. */
+export const BADGE_UPDATE_MS = 500;
+
+export class FileBadges extends Disposable {
+  /** File path (see `keyOf`) → the item that downloaded it in this window. */
+  private readonly downloaded = new Map<string, ItemRecord>();
+  /** The failures last announced per batch, so an update that changes nothing about them costs nothing. */
+  private readonly announcedFailures = new WeakMap<BatchRecord, number>();
+  /** List files that had a badge announced: a removed batch takes theirs away. */
+  private readonly badgedLists = new Set<string>();
+  private readonly pending = new Set<string>();
+  private readonly changed = this.register(new Emitter<string[]>());
+  private readonly throttle: Throttle;
+
+  /** Paths (as given to badgeOf) whose badge may have changed: coalesced, each path once. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly model: DownloadsModel,
+    delayMs = BADGE_UPDATE_MS,
+  ) {
+    super();
+    this.throttle = this.register(new Throttle(delayMs, () => this.announce()));
+    this.register(
+      model.onDidChange(({ batch, items }) => {
+        for (const item of items) this.track(item);
+        this.trackList(batch);
+      }),
+    );
+    this.register(model.onDidFinishRun((batch) => this.trackList(batch)));
+    // A new batch of a list replaces its badge; a removed batch takes its badges away.
+    this.register(model.onDidChangeBatches(() => this.prune()));
+  }
+
+  /** The badge of the file at `file` (an absolute path), if any. */
+  badgeOf(file: string): FileBadge | undefined {
+    const key = keyOf(file);
+    const latest = this.model.batches.find((b) => b.listPath !== undefined && keyOf(b.listPath) === key);
+    const failed = latest?.stats?.failed ?? 0;
+    if (latest && failed > 0) return { kind: 'failed', batch: latest, failed };
+    const item = this.downloaded.get(key);
+    return item && isDownloaded(item) && this.model.batch(item.batch.id) === item.batch ? { kind: 'downloaded', item } : undefined;
+  }
+
+  private track(item: ItemRecord): void {
+    const relative = item.snapshot.relativePath;
+    if (relative === undefined) return;
+    const file = path.join(item.batch.targetDir, relative);
+    const key = keyOf(file);
+    const known = this.downloaded.get(key);
+    if (isDownloaded(item)) {
+      if (known === item) return;
+      this.downloaded.set(key, item);
+    } else if (known === item) {
+      this.downloaded.delete(key);
+    } else {
+      return;
+    }
+    this.schedule(file);
+  }
+
+  private trackList(batch: BatchRecord): void {
+    if (batch.listPath === undefined) return;
+    const failed = batch.stats?.failed ?? 0;
+    if (this.announcedFailures.get(batch) === failed) return;
+    this.announcedFailures.set(batch, failed);
+    this.badgedLists.add(batch.listPath);
+    this.schedule(batch.listPath);
+  }
+
+  private prune(): void {
+    for (const [key, item] of this.downloaded) {
+      if (this.model.batch(item.batch.id) === item.batch) continue;
+      this.downloaded.delete(key);
+      this.schedule(path.join(item.batch.targetDir, item.snapshot.relativePath ?? ''));
+    }
+    for (const list of this.badgedLists) this.schedule(list);
+    this.badgedLists.clear();
+    for (const batch of this.model.batches) if (batch.listPath !== undefined) this.badgedLists.add(batch.listPath);
+  }
+
+  private schedule(file: string): void {
+    this.pending.add(file);
+    this.throttle.schedule();
+  }
+
+  private announce(): void {
+    if (this.pending.size === 0) return;
+    const files = [...this.pending];
+    this.pending.clear();
+    this.changed.fire(files);
+  }
+}
+
+function isDownloaded(item: ItemRecord): boolean {
+  return item.snapshot.state === 'ok' && !item.paused;
+}
+
+/** Paths compare as the OS does: case-insensitively on Windows and macOS' default volumes. */
+function keyOf(file: string): string {
+  const normal = path.normalize(file);
+  return process.platform === 'win32' || process.platform === 'darwin' ? normal.toLowerCase() : normal;
+}
