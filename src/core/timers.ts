@@ -21,10 +21,10 @@ export class Throttle implements DisposableLike {
     return this.timer !== undefined;
   }
 
-  /** Runs the task once `delayMs` after the first request since its last run. */
-  schedule(): void {
+  /** Runs the task once `delayMs` (or this request's delay) after the first request since its last run. */
+  schedule(delayMs = this.delayMs): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => this.flush(), this.delayMs);
+    this.timer = setTimeout(() => this.flush(), delayMs);
     this.timer.unref?.();
   }
 

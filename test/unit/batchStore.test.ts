@@ -8,8 +8,8 @@ import path from 'node:path';
 import { DEFAULT_OPTIONS, parseList, type BatchStats, type DownloadOptions, type ItemSnapshot } from '../../src/core';
 import { entryRelativePath } from '../../src/core/naming';
 import { nonSecretOptions, resumeList } from '../../src/model/batchRuns';
-import { BatchStore, INDEX_KEY, type BatchStorage } from '../../src/model/batchStore';
-import { DownloadsModel } from '../../src/model/downloadsModel';
+import { BatchStore, INDEX_KEY, storeDelayOf, type BatchStorage } from '../../src/model/batchStore';
+import { DownloadsModel, type BatchRecord } from '../../src/model/downloadsModel';
 import { removePartFiles } from '../../src/vscode/partFiles';
 import type { BatchMessage } from '../../src/worker/protocol';
 import { RecordingEngine } from '../support/recordingEngine';
@@ -145,6 +145,24 @@ describe('Batches across reloads', () => {
     assert.equal(storage.writes, before, '500 updates wait for the interval');
     model.receive({ type: 'finished', batchId: batch.id, stats: stats({ total: 4, ok: 1, failed: 1, cancelled: 2 }) });
     assert.equal(storage.writes, before + 1, 'the end of the run is one write of the batch, at once');
+  });
+
+  it('stores a new batch as soon as its list is read, without waiting for the interval (a reload right after the start finds it)', async () => {
+    const before = storage.writes;
+    const batch = model.start({ title: 'new.txt', text: '', options });
+    assert.equal(storage.writes, before, 'nothing to store before the list is read');
+    model.receive(started(batch.id, [item(0), item(1)]));
+    assert.ok(storage.writes > before, 'stored at once');
+    await store.settled();
+    const after = reload();
+    assert.deepEqual(after.model.batches.map((b) => b.title), ['new.txt']);
+    after.store.dispose();
+    after.model.dispose();
+  });
+
+  it('stores a large running batch less often: a second per 2,000 items, 1 s to 5 s', () => {
+    const withItems = (n: number) => ({ items: new Array(n) }) as unknown as Pick<BatchRecord, 'items'>;
+    assert.deepEqual([10, 2000, 6000, 10_000, 100_000].map((n) => storeDelayOf(withItems(n))), [1000, 1000, 3000, 5000, 5000]);
   });
 
   it('keeps a finished batch\'s summary until it is cleared, and forgets it then', async () => {
