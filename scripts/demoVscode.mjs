@@ -8,11 +8,14 @@ import { launchBrowser } from '../test/e2e/lib/browser.mjs';
 import { installVsix, startCodeServer } from '../test/e2e/lib/codeServer.mjs';
 import { ensureInstalled } from '../test/e2e/lib/install.mjs';
 import { removeScratch } from '../test/e2e/lib/paths.mjs';
+import { README_SHOTS_ENV } from '../test/e2e/lib/readmeShots.mjs';
 import { run } from '../test/e2e/lib/proc.mjs';
 import { Workbench } from '../test/e2e/lib/workbench.mjs';
 import { demoList, startDemoServer } from './demoServer.mjs';
 
 const screenshots = process.argv.includes('--screenshots');
+const README_SCENARIOS = ['rateLimitedHost', 'previewDownload', 'reloadResume', 'codeLensHover', 'explorerBadges'];
+const README_SCENARIO_SHOTS = ['rate-limited', 'preview', 'interrupted', 'codelens', 'hover', 'badges', 'trouble-first'].map((n) => `media/screenshot-${n}.png`).join(', ');
 const workspace = path.resolve('demo-output/vscode');
 process.on('exit', () => removeScratch());
 
@@ -36,6 +39,17 @@ try {
 } finally {
   await server.stop();
   demo.close();
+}
+// The other README screenshots come from the end-to-end scenarios that set up what they show (a
+// host answering 429, a reload, lenses after a run, badges): run with the README's folder as target.
+if (screenshots) {
+  console.log(`Running the scenarios ${README_SCENARIOS.join(', ')} for ${README_SCENARIO_SHOTS}...`);
+  await run(process.execPath, ['test/e2e/run.mjs', ...README_SCENARIOS], {
+    cwd: process.cwd(),
+    env: { ...process.env, [README_SHOTS_ENV]: '1', E2E_VSIX: path.resolve('asset-fetch.vsix') },
+    logFile: path.resolve('demo-output/screenshot-scenarios.log'),
+  });
+  console.log(`Saved ${README_SCENARIO_SHOTS}`);
 }
 
 async function takeScreenshots(url) {

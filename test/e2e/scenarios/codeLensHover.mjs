@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as assert from '../lib/assert.mjs';
 import { bytesFor } from '../lib/fixtureServer.mjs';
-import { repoDir } from '../lib/paths.mjs';
 import { waitFor } from '../lib/wait.mjs';
 import { DOWNLOAD_URLS, listFile, waitForFile } from './common.mjs';
+import { readmeShotPath } from '../lib/readmeShots.mjs';
 
 const LIST = 'assets.txt';
 const FILES = {
@@ -69,7 +69,7 @@ export default {
     // Away from the notifications, so the lenses are what the picture shows.
     await wb.page.keyboard.press('Escape');
     await ctx.shot('lenses-after');
-    await wb.page.screenshot({ path: path.join(repoDir, 'media', 'screenshot-codelens.png') });
+    await wb.page.screenshot({ path: readmeShotPath('screenshot-codelens.png') });
 
     // The hover of the failed URL: the error with its code, where it would go, and Retry.
     const failedLine = wb.page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: 'banner.png' }).first();
@@ -79,7 +79,7 @@ export default {
     assert.ok(hover.includes('banner.png') && /Retry/.test(hover), `the hover names the file and offers Retry: ${JSON.stringify(hover)}`);
     await settledHover(wb);
     await ctx.shot('hover');
-    await wb.page.screenshot({ path: path.join(repoDir, 'media', 'screenshot-hover.png') });
+    await wb.page.screenshot({ path: readmeShotPath('screenshot-hover.png') });
     await wb.page.mouse.move(0, 0);
 
     // The Retry lens asks for that URL again, and only for it.

@@ -11,6 +11,7 @@ import { bytesFor } from '../lib/fixtureServer.mjs';
 import { repoDir } from '../lib/paths.mjs';
 import { waitFor } from '../lib/wait.mjs';
 import { CONTAINER, DOWNLOAD_URLS_IN_FILE, expand, listFile, rowDescription, waitForFile } from './common.mjs';
+import { readmeShotPath } from '../lib/readmeShots.mjs';
 
 const FILES = {
   // A real PNG, so the image preview has something to show.
@@ -81,7 +82,7 @@ export default {
     await wb.quickOpen('assets.urls');
     await wb.hoverText(wb.explorerRow('logo.png').locator('.monaco-icon-label').first()).catch(() => '');
     await ctx.shot('explorer-badges');
-    await wb.page.screenshot({ path: path.join(repoDir, 'media', 'screenshot-badges.png') });
+    await wb.page.screenshot({ path: readmeShotPath('screenshot-badges.png') });
     await wb.page.mouse.move(0, 0);
 
     // The Downloads view: the two failures first, in list order, then the finished files.
@@ -97,7 +98,7 @@ export default {
     await wb.page.mouse.move(900, 700);
     await wb.page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
     await ctx.shot('trouble-first');
-    await wb.page.screenshot({ path: path.join(repoDir, 'media', 'screenshot-trouble-first.png') });
+    await wb.page.screenshot({ path: readmeShotPath('screenshot-trouble-first.png') });
     // Its menu offers the failures' URLs and the folder.
     await wb.sidebarRow('assets.urls').click({ button: 'right' });
     const menuItems = wb.page.locator('.context-view .monaco-menu .action-menu-item');

@@ -8,6 +8,7 @@ import * as assert from '../lib/assert.mjs';
 import { bytesFor } from '../lib/fixtureServer.mjs';
 import { waitFor } from '../lib/wait.mjs';
 import { listFile, waitForFile } from './common.mjs';
+import { keepAsReadmeShot } from '../lib/readmeShots.mjs';
 
 const FILES = {
   '/s9/hero.png': { body: bytesFor('hero', 3000) },
@@ -40,7 +41,7 @@ export default {
       const labels = await wb.quickInputRows();
       return labels.some((l) => /start the batch as planned/.test(l ?? '')) ? labels : undefined;
     }, { timeout: 20_000 });
-    await ctx.shot('preview');
+    keepAsReadmeShot(await ctx.shot('preview'), 'screenshot-preview.png');
     const text = rows.join('\n');
     for (const part of ['hero.png, skip (exists)', 'logo.png, download', 'logo (1).png, download', 'assets.txt:5, error']) {
       assert.ok(text.includes(part), `the preview has a row "${part}": ${text}`);

@@ -8,6 +8,7 @@ import * as assert from '../lib/assert.mjs';
 import { bytesFor } from '../lib/fixtureServer.mjs';
 import { waitFor } from '../lib/wait.mjs';
 import { DOWNLOAD_URLS, downloadsRows, listFile, waitForFile } from './common.mjs';
+import { keepAsReadmeShot } from '../lib/readmeShots.mjs';
 
 const LIST = 'assets.urls';
 const RETRY_AFTER = 8;
@@ -57,7 +58,7 @@ export default {
       const row = rows.find((r) => r.label === name);
       assert.ok(/retrying in \d+ s/.test(row?.description ?? ''), `${name} says when it retries: ${JSON.stringify(row)}`);
     }
-    await ctx.shot('host-waiting');
+    keepAsReadmeShot(await ctx.shot('host-waiting'), 'screenshot-rate-limited.png');
 
     // The countdown moves on its own.
     const first = waiting.description;

@@ -10,9 +10,9 @@ import path from 'node:path';
 import * as assert from '../lib/assert.mjs';
 import { bytesFor } from '../lib/fixtureServer.mjs';
 import { log } from '../lib/log.mjs';
-import { repoDir } from '../lib/paths.mjs';
 import { waitFor } from '../lib/wait.mjs';
 import { DOWNLOAD_URLS, downloadsRows, listFile, rowDescription, rowTexts, waitForFile } from './common.mjs';
+import { keepAsReadmeShot } from '../lib/readmeShots.mjs';
 
 const SLOW = { head: 128 * 1024, chunk: 8 * 1024, intervalMs: 100 };
 const PAUSED = '/s9/paused.bin';
@@ -102,7 +102,7 @@ export default {
     }
     await wb.sidebarRow('media.urls').hover();
     const shot = await ctx.shot('interrupted');
-    fs.copyFileSync(shot, path.join(repoDir, 'media', 'screenshot-interrupted.png'));
+    keepAsReadmeShot(shot, 'screenshot-interrupted.png');
     const kept = fs.statSync(`${video}.part`).size;
     const beforeReloadResume = fixture.requests.length;
     await clickRowAction(wb, 'media.urls', 'Resume');
