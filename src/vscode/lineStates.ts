@@ -19,7 +19,7 @@ const MAX_ERROR_CHARS = 48;
 export function lineState(item: ItemRecord | undefined): LineState {
   if (!item) return { title: 'Download', action: 'download' };
   const s = item.snapshot;
-  if (item.paused) return { title: `⏸ ${item.status}${s.total && s.bytes > 0 ? ` at ${percent(s.bytes / s.total)}` : ''}`, action: 'showBatch' };
+  if (item.paused) return { title: `$(debug-pause) ${item.status}${s.total && s.bytes > 0 ? ` at ${percent(s.bytes / s.total)}` : ''}`, action: 'showBatch' };
   switch (s.state) {
     case 'queued':
       return { title: 'waiting', action: 'showBatch' };
