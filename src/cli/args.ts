@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, headerProblem, type DownloadOptions, type ListFormat, type OnExisting, type ProxySettings, type TlsSettings } from '../core';
 import { parseByteCount } from '../core/format';
+import { LOCKFILE_SUFFIX } from '../core/lockfile';
 import { parseProxyUrl } from '../core/proxy';
 import { parseHostKey } from '../core/requestHeaders';
 import { nodeCaReader } from '../core/tlsProblems';
@@ -277,7 +278,7 @@ function lockfile(lock: boolean, file: string | undefined, verify: boolean, inpu
   if (lists.length !== 1 || inputs.length !== 1) {
     throw new UsageError(`${verify ? '--verify' : '--lock'} needs exactly one list file (its lockfile is <list>.lock), or --lock-file FILE`);
   }
-  return { lockFile: `${lists[0].path}.lock` };
+  return { lockFile: lists[0].path + LOCKFILE_SUFFIX };
 }
 
 /** --cacert files are read here, so that a wrong path is one usage error, not a failure per item. */

@@ -14,7 +14,7 @@ import type { Item } from './item';
 import type { NameAllocator } from './nameAllocator';
 import { redactUrl } from './urlCheck';
 import { entryRelativePath, nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
-import { metaPathOf, PartFile, readResumeState, removePartFiles, writeResumeRecord, type ResumeRecord, type ResumeState, type WriteBound } from './partFile';
+import { metaPathOf, PART_SUFFIX, PartFile, readResumeState, removePartFiles, writeResumeRecord, type ResumeRecord, type ResumeState, type WriteBound } from './partFile';
 import { MIN_SEGMENT_BYTES, planSplit, RangesRefused, SegmentRun } from './segments';
 import { requestHeaders } from './requestHeaders';
 import { HostPoliteness, RATE_LIMIT_STATUSES } from './hostPoliteness';
@@ -26,8 +26,6 @@ import { claimTarget, describeOwner, releaseTarget, type ClaimOwner } from './ta
 
 /** Downloads at least this large record their validators up front, so even a crash can resume. */
 const RECORD_UP_FRONT_BYTES = 4 * 1024 * 1024;
-/** `<name>.part`: the file a download streams into, renamed to `<name>` when complete. */
-const PART_SUFFIX = '.part';
 
 export interface DownloadContext {
   dispatcher: Dispatcher;
@@ -215,7 +213,7 @@ async function handleExistingFile(item: Item, ctx: DownloadContext): Promise<boo
   switch (ctx.options.onExisting) {
     case 'skip': {
       if (!(await existingFileVerifies(item, ctx, wanted))) return false;
-      const stat = await fs.promises.stat(ctx.target.resolve(wanted)).catch(() => undefined);
+      const stat = await fs.promises.stat(wantedPath).catch(() => undefined);
       ctx.setBytes(item, stat?.size ?? 0, stat?.size ?? 0);
       item.attempts = 0;
       ctx.setState(item, 'skipped');
@@ -236,7 +234,7 @@ async function handleExistingFile(item: Item, ctx: DownloadContext): Promise<boo
     case 'refresh': {
       // Ask with the file's validators: 304 keeps it without a body, 200 replaces it atomically.
       const known = ctx.options.knownValidators?.[wanted];
-      const mtime = (await fs.promises.stat(ctx.target.resolve(wanted))).mtime;
+      const mtime = (await fs.promises.stat(wantedPath)).mtime;
       item.conditional = { etag: known?.etag, lastModified: known?.lastModified ?? mtime.toUTCString() };
       return false;
     }
@@ -605,7 +603,7 @@ async function existingFileVerifies(item: Item, ctx: DownloadContext, relative: 
  */
 async function leavePartFile(item: Item, ctx: DownloadContext): Promise<void> {
   if (!item.relativePath) return;
-  const partPath = ctx.target.resolve(item.relativePath) + '.part';
+  const partPath = ctx.target.resolve(item.relativePath) + PART_SUFFIX;
   try {
     if (item.resume) {
       const { size, ...record } = item.resume;

@@ -68,6 +68,9 @@ export async function readLock(file: string): Promise<Lockfile | undefined> {
 }
 
 /** Writes the lockfile atomically: a reader (or a crash) sees the old file or the new one. */
+/** `<list>.lock`: the lockfile beside a list (the CLI's --lock, the extension's besideList). */
+export const LOCKFILE_SUFFIX = '.lock';
+
 export function writeLockSync(file: string, lock: Lockfile): void {
   writeFileAtomicSync(file, serializeLock(lock));
 }

@@ -128,11 +128,14 @@ export function entryRelativePath(entry: { dir?: string; out?: string }, url: st
 /** Resolves a relative path inside `root`, throwing if it would escape (defence in depth). */
 export function resolveInside(root: string, relative: string): string {
   const resolved = path.resolve(root, relative);
-  const rel = path.relative(root, resolved);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
-    throw new Error(`refusing to write outside the target folder: ${relative}`);
-  }
+  if (!isStrictlyInside(root, resolved)) throw new Error(`refusing to write outside the target folder: ${relative}`);
   return resolved;
+}
+
+/** Whether absolute `file` lies below `root` (not `root` itself, not beside it). */
+export function isStrictlyInside(root: string, file: string): boolean {
+  const rel = path.relative(root, file);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 /** "report.pdf" → "report (1).pdf"; "archive.tar.gz" → "archive (1).tar.gz". */

@@ -40,6 +40,9 @@ export interface WriteBound {
   written?(position: number): void;
 }
 
+/** `<name>.part`: the file a download streams into, renamed to `<name>` when complete. */
+export const PART_SUFFIX = '.part';
+
 export const metaPathOf = (partPath: string): string => `${partPath}.meta`;
 
 /** A `.part` that can be continued: it exists, is non-empty, and a validator for it is recorded. */

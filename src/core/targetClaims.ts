@@ -7,8 +7,6 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 
-export const LOCK_SUFFIX = '.part.lock';
-
 /** Tells this process's locks from those of an earlier process that had the same process id. */
 const PROCESS_TOKEN = randomUUID();
 const HOST = os.hostname();
@@ -21,6 +19,9 @@ const FOREIGN_LOCK_STALE_MS = 24 * 60 * 60 * 1000;
 const EMPTY_LOCK_GRACE_MS = 10_000;
 const OWNER_TEXT = `${process.pid} ${HOST} ${PROCESS_TOKEN}`;
 const USE_SYMLINKS = process.platform !== 'win32';
+
+/** `<name>.part.lock` beside `<name>.part`. */
+const lockPathOf = (partPath: string): string => `${partPath}.lock`;
 
 /** Who holds a target: what "being downloaded by another run" names. */
 export interface ClaimOwner {
@@ -40,7 +41,7 @@ export function describeOwner(owner: ClaimOwner): string {
  * holds it. Throws for file-system errors other than "it exists" (the caller reports them).
  */
 export function claimTarget(partPath: string): ClaimOwner | undefined {
-  const lockPath = partPath + '.lock';
+  const lockPath = lockPathOf(partPath);
   for (let attempt = 0; attempt < 5; attempt++) {
     if (createLock(lockPath)) return undefined;
     const found = readLock(lockPath);
@@ -54,7 +55,7 @@ export function claimTarget(partPath: string): ClaimOwner | undefined {
 
 /** Gives the target up (the download finished, failed or was cancelled). */
 export function releaseTarget(partPath: string): void {
-  const lockPath = partPath + '.lock';
+  const lockPath = lockPathOf(partPath);
   if (!heldHere.delete(lockPath)) return;
   try {
     fs.unlinkSync(lockPath);

@@ -1,8 +1,7 @@
 // Where a list's lockfile is: `<list>.lock` beside a list file on disk (the file the CLI's --lock
 // writes), none for an unsaved list. `assetFetch.lockfile` says whether downloads write it.
 import * as vscode from 'vscode';
-
-export const LOCK_SUFFIX = '.lock';
+import { LOCKFILE_SUFFIX } from '../core/lockfile';
 
 /**
  * The lockfile a batch of `listUri` keeps, or undefined (setting off, or not a file on disk).
@@ -11,11 +10,11 @@ export const LOCK_SUFFIX = '.lock';
  */
 export function lockfileFor(listUri: vscode.Uri, setting: 'off' | 'besideList', whole: boolean): { file: string; prune: boolean } | undefined {
   if (setting !== 'besideList' || listUri.scheme !== 'file') return undefined;
-  return { file: listUri.fsPath + LOCK_SUFFIX, prune: whole };
+  return { file: listUri.fsPath + LOCKFILE_SUFFIX, prune: whole };
 }
 
 /** A list file or its `.lock`: the lockfile's path and the list's (which may not exist). */
 export function lockAndList(uri: vscode.Uri): { lockFile: string; listFile: string } {
   const file = uri.fsPath;
-  return file.toLowerCase().endsWith(LOCK_SUFFIX) ? { lockFile: file, listFile: file.slice(0, -LOCK_SUFFIX.length) } : { lockFile: file + LOCK_SUFFIX, listFile: file };
+  return file.toLowerCase().endsWith(LOCKFILE_SUFFIX) ? { lockFile: file, listFile: file.slice(0, -LOCKFILE_SUFFIX.length) } : { lockFile: file + LOCKFILE_SUFFIX, listFile: file };
 }

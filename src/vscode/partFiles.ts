@@ -3,6 +3,8 @@
 // No vscode import: the extension's "Discard" uses it, and the unit tests.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isStrictlyInside } from '../core/naming';
+import { metaPathOf, PART_SUFFIX } from '../core/partFile';
 
 export interface DiscardResult {
   /** Files removed (absolute paths). */
@@ -22,7 +24,7 @@ export async function removePartFiles(targetDir: string, relativePaths: Iterable
   if (!realRoot) return result; // no folder, no files
   for (const relative of relativePaths) {
     const file = path.resolve(root, relative);
-    if (!inside(root, file)) {
+    if (!isStrictlyInside(root, file)) {
       result.skipped.push({ file, reason: 'outside the target folder' });
       continue;
     }
@@ -33,11 +35,12 @@ export async function removePartFiles(targetDir: string, relativePaths: Iterable
     // A folder on the way may be a link to elsewhere: what counts is where the file really is.
     const realParent = await fs.promises.realpath(path.dirname(file)).catch(() => undefined);
     if (!realParent) continue; // the folder is gone: nothing to remove
-    if (realParent !== realRoot && !inside(realRoot, realParent)) {
+    if (realParent !== realRoot && !isStrictlyInside(realRoot, realParent)) {
       result.skipped.push({ file, reason: 'its folder leads outside the target folder' });
       continue;
     }
-    for (const candidate of [`${file}.part`, `${file}.part.meta`]) {
+    const partPath = `${file}${PART_SUFFIX}`;
+    for (const candidate of [partPath, metaPathOf(partPath)]) {
       try {
         const stat = await fs.promises.lstat(candidate);
         if (!stat.isFile()) {
@@ -53,9 +56,4 @@ export async function removePartFiles(targetDir: string, relativePaths: Iterable
     }
   }
   return result;
-}
-
-function inside(root: string, file: string): boolean {
-  const rel = path.relative(root, file);
-  return rel !== '' && !rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel);
 }
