@@ -20,6 +20,8 @@ export const BADGE_UPDATE_MS = 500;
 export class FileBadges extends Disposable {
   /** File path (see `keyOf`) → the item that downloaded it in this window. */
   private readonly downloaded = new Map<string, ItemRecord>();
+  /** The path an item was badged under, so updates of it cost no path arithmetic. */
+  private readonly keyOfItem = new WeakMap<ItemRecord, { relative: string; file: string; key: string }>();
   /** The failures last announced per batch, so an update that changes nothing about them costs nothing. */
   private readonly announcedFailures = new WeakMap<BatchRecord, number>();
   /** List files that had a badge announced: a removed batch takes theirs away. */
@@ -59,19 +61,25 @@ export class FileBadges extends Disposable {
   }
 
   private track(item: ItemRecord): void {
-    const relative = item.snapshot.relativePath;
-    if (relative === undefined) return;
-    const file = path.join(item.batch.targetDir, relative);
-    const key = keyOf(file);
-    const known = this.downloaded.get(key);
-    if (isDownloaded(item)) {
-      if (known === item) return;
-      this.downloaded.set(key, item);
-    } else if (known === item) {
-      this.downloaded.delete(key);
-    } else {
+    const known = this.keyOfItem.get(item);
+    if (!isDownloaded(item)) {
+      // Most updates are of items not done yet: nothing to compute unless this one had a badge.
+      if (known === undefined || this.downloaded.get(known.key) !== item) return;
+      this.downloaded.delete(known.key);
+      this.schedule(known.file);
       return;
     }
+    const relative = item.snapshot.relativePath;
+    if (relative === undefined) return;
+    if (known?.relative === relative && this.downloaded.get(known.key) === item) return;
+    const file = path.join(item.batch.targetDir, relative);
+    const key = keyOf(file);
+    if (known && known.key !== key && this.downloaded.get(known.key) === item) {
+      this.downloaded.delete(known.key);
+      this.schedule(known.file);
+    }
+    this.keyOfItem.set(item, { relative, file, key });
+    this.downloaded.set(key, item);
     this.schedule(file);
   }
 

@@ -37,6 +37,20 @@ describe('items by line', () => {
     assert.equal(itemAtLine(batch, 5)?.snapshot.state, 'ok', 'the same record, its new snapshot');
   });
 
+  it('finds lines in any order, the first item of a line with two links, and none for sources without a line', () => {
+    const sources = ['argument 1', 'assets.txt:3', 'assets.txt:3', 'c:\\lists\\assets.txt:12', 'assets.txt:x7'];
+    const ascending = run('assets.txt', '/w/assets.txt', sources.map((source, i) => ({ ...item(i, 1), source })));
+    assert.equal(itemAtLine(ascending, 3), ascending.items[1], 'the first of the two items of line 3');
+    assert.equal(itemAtLine(ascending, 12), ascending.items[3]);
+    assert.equal(itemAtLine(ascending, 7), undefined, '"x7" is not a line number');
+    assert.equal(itemAtLine(ascending, 1), undefined, '"argument 1" has no line');
+    const shuffled = run('two lists', undefined, [item(0, 9), item(1, 4), item(2, 4), item(3, 700)]);
+    assert.equal(itemAtLine(shuffled, 4), shuffled.items[1]);
+    assert.equal(itemAtLine(shuffled, 9), shuffled.items[0]);
+    assert.equal(itemAtLine(shuffled, 700), shuffled.items[3]);
+    assert.equal(itemAtLine(shuffled, 5), undefined);
+  });
+
   it('takes each line from the newest batch of the list that has it: a one-line retry wins over the whole run', () => {
     const whole = run('assets.txt', '/w/assets.txt', [item(0, 1, { state: 'ok' }), item(1, 2, { state: 'failed', error: 'HTTP 404 Not Found' })]);
     const oneLine = run('assets.txt', '/w/assets.txt', [item(0, 2, { state: 'active' })]);

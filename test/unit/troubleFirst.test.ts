@@ -111,6 +111,20 @@ describe('FileBadges', () => {
     assert.deepEqual(announced[0].sort(), Array.from({ length: 10 }, (_, i) => path.join(TARGET, `${i}.bin`)).sort());
   });
 
+  it('takes the badge away when a downloaded item runs again, and moves it when its file is renamed', async () => {
+    const batch = startList(2);
+    update(batch.id, [item(0, 'ok'), item(1, 'ok')], { ok: 2 });
+    await wait(30);
+    announced.length = 0;
+    update(batch.id, [item(0, 'active')]);
+    update(batch.id, [item(1, 'ok', { relativePath: '1 (2).bin' })], { ok: 2 });
+    assert.equal(badges.badgeOf(path.join(TARGET, '0.bin')), undefined, 'running again: no longer downloaded');
+    assert.equal(badges.badgeOf(path.join(TARGET, '1.bin')), undefined, 'the old name lost its badge');
+    assert.equal(badges.badgeOf(path.join(TARGET, '1 (2).bin'))?.kind, 'downloaded');
+    await wait(30);
+    assert.deepEqual(announced.flat().sort(), [path.join(TARGET, '0.bin'), path.join(TARGET, '1 (2).bin'), path.join(TARGET, '1.bin')].sort());
+  });
+
   it('drops the badges of a removed batch', async () => {
     const batch = startList(2);
     update(batch.id, [item(0, 'ok'), item(1, 'failed')], { ok: 1, failed: 1 });
