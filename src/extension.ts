@@ -3,6 +3,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { BatchStore } from './model/batchStore';
+import { FileChunks } from './model/itemChunks';
 import { DownloadsModel } from './model/downloadsModel';
 import { DisposableStore, toDisposable } from './core/lifecycle';
 import { ListAnalyses } from './model/listAnalyses';
@@ -102,7 +103,9 @@ export function activate(context: vscode.ExtensionContext): AssetFetchApi {
   const engine = new EngineClient(path.join(context.extensionPath, 'dist', 'worker.js'));
   const model = new DownloadsModel(engine);
   // Batches of the previous window: finished ones keep their summary, unfinished ones are interrupted.
-  const store = new BatchStore(model, context.workspaceState);
+  // Their items go to files in the workspace storage folder: a workspace-state write copies the whole state.
+  const storage = context.storageUri?.scheme === 'file' ? context.storageUri.fsPath : undefined;
+  const store = new BatchStore(model, context.workspaceState, { chunks: storage === undefined ? undefined : new FileChunks(path.join(storage, 'batches')) });
   store.restore();
   // The worker is the one list parser: diagnostics and "Download URLs" share its analyses.
   const analyses = new ListAnalyses(engine);

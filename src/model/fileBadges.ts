@@ -20,8 +20,11 @@ export const BADGE_UPDATE_MS = 500;
 export class FileBadges extends Disposable {
   /** File path (see `keyOf`) → the item that downloaded it in this window. */
   private readonly downloaded = new Map<string, ItemRecord>();
-  /** The path an item was badged under, so updates of it cost no path arithmetic. */
-  private readonly keyOfItem = new WeakMap<ItemRecord, { relative: string; file: string; key: string }>();
+  /**
+   * The path each badged item was badged under, so its updates cost no path arithmetic. A Map, not
+   * a WeakMap: 10,000 weak entries made the host's major GCs slower; pruned with removed batches.
+   */
+  private readonly keyOfItem = new Map<ItemRecord, { relative: string; file: string; key: string }>();
   /** The failures last announced per batch, so an update that changes nothing about them costs nothing. */
   private readonly announcedFailures = new WeakMap<BatchRecord, number>();
   /** List files that had a badge announced: a removed batch takes theirs away. */
@@ -73,7 +76,7 @@ export class FileBadges extends Disposable {
     if (relative === undefined) return;
     if (known?.relative === relative && this.downloaded.get(known.key) === item) return;
     const file = path.join(item.batch.targetDir, relative);
-    const key = keyOf(file);
+    const key = caseFolded(file); // join has normalized it
     if (known && known.key !== key && this.downloaded.get(known.key) === item) {
       this.downloaded.delete(known.key);
       this.schedule(known.file);
@@ -93,6 +96,7 @@ export class FileBadges extends Disposable {
   }
 
   private prune(): void {
+    for (const item of this.keyOfItem.keys()) if (this.model.batch(item.batch.id) !== item.batch) this.keyOfItem.delete(item);
     for (const [key, item] of this.downloaded) {
       if (this.model.batch(item.batch.id) === item.batch) continue;
       this.downloaded.delete(key);
@@ -122,6 +126,9 @@ function isDownloaded(item: ItemRecord): boolean {
 
 /** Paths compare as the OS does: case-insensitively on Windows and macOS' default volumes. */
 function keyOf(file: string): string {
-  const normal = path.normalize(file);
-  return process.platform === 'win32' || process.platform === 'darwin' ? normal.toLowerCase() : normal;
+  return caseFolded(path.normalize(file));
+}
+
+function caseFolded(file: string): string {
+  return process.platform === 'win32' || process.platform === 'darwin' ? file.toLowerCase() : file;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DEFAULT_OPTIONS, parseList, type BatchStats, type DownloadOptions, type ItemSnapshot } from '../../src/core';
 import { entryRelativePath } from '../../src/core/naming';
 import { nonSecretOptions, resumeList } from '../../src/model/batchRuns';
-import { BatchStore, INDEX_KEY, storeDelayOf, type BatchStorage } from '../../src/model/batchStore';
+import { BatchStore, CHUNK_ITEMS, INDEX_KEY, storeDelayOf, type BatchStorage } from '../../src/model/batchStore';
 import { DownloadsModel, type BatchRecord } from '../../src/model/downloadsModel';
 import { removePartFiles } from '../../src/vscode/partFiles';
 import type { BatchMessage } from '../../src/worker/protocol';
@@ -18,6 +18,8 @@ import { RecordingEngine } from '../support/recordingEngine';
 class MapStorage implements BatchStorage {
   readonly values = new Map<string, unknown>();
   writes = 0;
+  /** The keys written, in order. */
+  readonly written: string[] = [];
   get<T>(key: string): T | undefined {
     // A Memento hands out copies: what is stored must survive JSON.
     const value = this.values.get(key);
@@ -25,9 +27,13 @@ class MapStorage implements BatchStorage {
   }
   update(key: string, value: unknown): Promise<void> {
     this.writes++;
+    this.written.push(key);
     if (value === undefined) this.values.delete(key);
     else this.values.set(key, JSON.parse(JSON.stringify(value)));
     return Promise.resolve();
+  }
+  keys(): string[] {
+    return [...this.values.keys()];
   }
   /** Everything stored, as text. */
   dump(): string {
@@ -144,7 +150,7 @@ describe('Batches across reloads', () => {
     for (let n = 1; n <= 500; n++) model.receive(update(batch.id, [item(3, { state: 'active', bytes: n, total: 1000 })]));
     assert.equal(storage.writes, before, '500 updates wait for the interval');
     model.receive({ type: 'finished', batchId: batch.id, stats: stats({ total: 4, ok: 1, failed: 1, cancelled: 2 }) });
-    assert.equal(storage.writes, before + 1, 'the end of the run is one write of the batch, at once');
+    assert.deepEqual(storage.written.slice(before), [`assetFetch.items/${batch.key}/0`, `assetFetch.batch/${batch.key}`], 'the end of the run is one write of its chunk and one of the header, at once');
   });
 
   it('stores a new batch as soon as its list is read, without waiting for the interval (a reload right after the start finds it)', async () => {
@@ -160,9 +166,49 @@ describe('Batches across reloads', () => {
     after.model.dispose();
   });
 
+  it('stores a large batch in slices of the event loop: a chunk per turn when each takes the whole slice, the header once they are all written', async () => {
+    store.dispose();
+    store = new BatchStore(model, storage, { delayMs: 60_000, sliceMs: 0 });
+    const batch = model.start({ title: 'big.txt', text: '', options });
+    model.receive(started(batch.id, Array.from({ length: 3 * CHUNK_ITEMS }, (_, i) => item(i))));
+    assert.deepEqual(storage.written, [`assetFetch.items/${batch.key}/0`, INDEX_KEY], 'this turn: the first chunk only, no header yet');
+    await store.settled();
+    assert.deepEqual(storage.written.slice(2), [`assetFetch.items/${batch.key}/1`, `assetFetch.items/${batch.key}/2`, `assetFetch.batch/${batch.key}`]);
+    assert.equal(reload().model.batches[0]?.items.length, 3 * CHUNK_ITEMS);
+  });
+
   it('stores a large running batch less often: a second per 2,000 items, 1 s to 5 s', () => {
     const withItems = (n: number) => ({ items: new Array(n) }) as unknown as Pick<BatchRecord, 'items'>;
     assert.deepEqual([10, 2000, 6000, 10_000, 100_000].map((n) => storeDelayOf(withItems(n))), [1000, 1000, 3000, 5000, 5000]);
+  });
+
+  it('stores a large batch in chunks and rewrites only the chunks whose items changed', async () => {
+    const batch = model.start({ title: 'big.txt', text: '', options });
+    const count = 2 * CHUNK_ITEMS + 7;
+    model.receive(started(batch.id, Array.from({ length: count }, (_, i) => item(i))));
+    await store.settled();
+    const chunkKeys = [0, 1, 2].map((n) => `assetFetch.items/${batch.key}/${n}`);
+    assert.deepEqual(storage.written.filter((k) => k.startsWith('assetFetch.items/')), chunkKeys, 'a new batch: all three chunks');
+    const before = storage.writes;
+    model.receive(update(batch.id, [item(CHUNK_ITEMS + 3, { state: 'ok', bytes: 10, total: 10 })]));
+    await store.flush();
+    assert.deepEqual(storage.written.slice(before).sort(), [`assetFetch.batch/${batch.key}`, chunkKeys[1]].sort(), 'one item changed: its chunk and the header');
+    const after = reload();
+    const [back] = after.model.batches;
+    assert.equal(back.items.length, count);
+    assert.equal(back.items[CHUNK_ITEMS + 3].status, 'ok');
+    assert.equal(back.items[count - 1].snapshot.url, `http://h/${count - 1}.bin`);
+    assert.equal(back.items[count - 1].status, 'interrupted');
+    after.store.dispose();
+    after.model.dispose();
+    // A chunk lost (a crash between writes): the batch is not restored half, it is forgotten with its chunks.
+    storage.values.delete(chunkKeys[2]);
+    const damaged = reload();
+    assert.deepEqual(damaged.model.batches, []);
+    await damaged.store.flush();
+    assert.deepEqual(storage.keys().filter((k) => k.includes(batch.key)), [], 'nothing of it is left');
+    damaged.store.dispose();
+    damaged.model.dispose();
   });
 
   it('keeps a finished batch\'s summary until it is cleared, and forgets it then', async () => {
