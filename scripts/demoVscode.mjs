@@ -14,8 +14,8 @@ import { Workbench } from '../test/e2e/lib/workbench.mjs';
 import { demoList, startDemoServer } from './demoServer.mjs';
 
 const screenshots = process.argv.includes('--screenshots');
-const README_SCENARIOS = ['rateLimitedHost', 'previewDownload', 'reloadResume', 'codeLensHover', 'explorerBadges'];
-const README_SCENARIO_SHOTS = ['rate-limited', 'preview', 'interrupted', 'codelens', 'hover', 'badges', 'trouble-first'].map((n) => `media/screenshot-${n}.png`).join(', ');
+const README_SCENARIOS = ['rateLimitedHost', 'previewDownload', 'reloadResume', 'codeLensHover', 'explorerBadges', 'lockBadges'];
+const README_SCENARIO_SHOTS = ['rate-limited', 'preview', 'interrupted', 'codelens', 'hover', 'badges', 'trouble-first', 'lock-badges'].map((n) => `media/screenshot-${n}.png`).join(', ');
 const workspace = path.resolve('demo-output/vscode');
 process.on('exit', () => removeScratch());
 

@@ -7,6 +7,7 @@ import { FileChunks } from './model/itemChunks';
 import { DownloadsModel } from './model/downloadsModel';
 import { DisposableStore, toDisposable } from './core/lifecycle';
 import { ListAnalyses } from './model/listAnalyses';
+import { LockBadges } from './model/lockBadges';
 import { BatchLifecycle } from './vscode/batchLifecycle';
 import { BatchResults } from './vscode/batchResults';
 import { DownloadCommands } from './vscode/downloadCommands';
@@ -17,6 +18,7 @@ import { ListHover } from './vscode/listHover';
 import { ExplorerBadges } from './vscode/explorerBadges';
 import { FailedOnlyFilter } from './vscode/failedFilter';
 import { ListDiagnostics } from './vscode/listDiagnostics';
+import { LockfileWatchers } from './vscode/lockfileWatchers';
 import { OutputLog } from './vscode/outputLog';
 import { PreviewDownload } from './vscode/previewDownload';
 import { ProgressNotifications } from './vscode/progressNotification';
@@ -35,8 +37,12 @@ export interface AssetFetchApi {
   preview: PreviewDownload;
   /** The batches kept in workspace state across reloads. */
   store: BatchStore;
-  /** The Explorer's badges on downloaded files and on lists with failures. */
+  /** The Explorer's badges on downloaded files, on lists with failures, and on files out of date against their lockfile. */
   badges: ExplorerBadges;
+  /** Which files are out of date against their lockfile (the badges' checks). */
+  lockBadges: LockBadges;
+  /** The lockfiles of the workspace, followed for the badges. */
+  lockWatchers: LockfileWatchers;
   /** The Downloads view's "Show Failed Only" filter. */
   failedFilter: FailedOnlyFilter;
   /** "Copy Failed URLs" and "Reveal Downloads Folder" of a batch. */
@@ -117,7 +123,11 @@ export function activate(context: vscode.ExtensionContext): AssetFetchApi {
   const log = owned.add(new OutputLog(model));
   const preview = owned.add(new PreviewDownload(downloads, engine, model));
   const verifier = owned.add(new LockfileVerifier(engine, log));
-  const badges = owned.add(new ExplorerBadges(model));
+  // Out of date against the lockfile: a quick check in the worker (hashing never runs here).
+  const lockBadges = new LockBadges(model, (lockFile, changed) => engine.verify(lockFile, undefined, [], true, changed));
+  const lockWatchers = owned.add(new LockfileWatchers(lockBadges, verifier));
+  const badges = owned.add(new ExplorerBadges(model, lockBadges));
+  owned.add(lockBadges);
   const failedFilter = new FailedOnlyFilter(tree);
   const results = new BatchResults();
   const lines = new LineCommands(model, downloads, actions);
@@ -138,7 +148,7 @@ export function activate(context: vscode.ExtensionContext): AssetFetchApi {
   let stopping: Promise<void> | undefined;
   stopEngine = () => (stopping ??= engine.dispose());
   owned.add(toDisposable(() => void stopEngine?.()));
-  return { model, tree, log, preview, store, badges, failedFilter, results };
+  return { model, tree, log, preview, store, badges, lockBadges, lockWatchers, failedFilter, results };
 }
 
 /** Awaited by VS Code: the worker stops as Cancel stops it (at most 1.5 s), so partial downloads resume after a reload. */

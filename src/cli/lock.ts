@@ -6,7 +6,7 @@ import { readLock, verifyLock } from '../core/lockfile';
 export async function verifyCommand(lockFile: string, dir: string, listFiles: string[], out: NodeJS.WritableStream, json: boolean): Promise<boolean> {
   const lock = await readLock(lockFile);
   if (!lock) throw new Error(`no lockfile at ${lockFile} (write one with --lock or --lock-file)`);
-  const report = await verifyLock(lockFile, lock, dir, listFiles);
+  const report = await verifyLock(lockFile, lock, { scanDir: dir, ignore: listFiles });
   const ok = report.missing.length + report.changed.length + report.extra.length === 0;
   if (json) {
     out.write(`${JSON.stringify({ lockfile: lockFile, ok, ...report })}\n`);

@@ -67,10 +67,10 @@ export async function readLock(file: string): Promise<Lockfile | undefined> {
   return data as Lockfile;
 }
 
-/** Writes the lockfile atomically: a reader (or a crash) sees the old file or the new one. */
 /** `<list>.lock`: the lockfile beside a list (the CLI's --lock, the extension's besideList). */
 export const LOCKFILE_SUFFIX = '.lock';
 
+/** Writes the lockfile atomically: a reader (or a crash) sees the old file or the new one. */
 export function writeLockSync(file: string, lock: Lockfile): void {
   writeFileAtomicSync(file, serializeLock(lock));
 }
@@ -87,18 +87,37 @@ export function lockKey(lockFile: string, file: string): string {
 export interface VerifyReport {
   verified: string[];
   missing: string[];
-  changed: Array<{ path: string; reason: string }>;
+  /** `size`: the bytes on disk (the lockfile's size when only the SHA-256 differs). */
+  changed: Array<{ path: string; reason: string; size: number }>;
   /** Files in the target folder the lockfile does not list. */
   extra: string[];
 }
 
+export interface VerifyOptions {
+  /** Also list the files in this folder that the lockfile does not list (`.part` files and those in `ignore` aside). */
+  scanDir?: string;
+  ignore?: readonly string[];
+  /**
+   * Hash only what may have changed: a file of the recorded size whose modification time is not
+   * after the lockfile's own is taken as verified without reading it. For a badge that follows
+   * the disk cheaply; a file rewritten with its old time and size is not seen (Verify hashes all).
+   */
+  quick?: boolean;
+  /** In quick mode, files hashed whatever their time (keys): those a check already found changed. */
+  hash?: readonly string[];
+}
+
 /**
  * Checks the files a lockfile lists against the disk, without the network; with `scanDir`, also
- * lists the files there that it does not list (`.part` files and those in `ignore` aside).
+ * lists the files there that it does not list. `quick`: see VerifyOptions.
  */
-export async function verifyLock(lockFile: string, lock: Lockfile, scanDir?: string, ignore: readonly string[] = []): Promise<VerifyReport> {
+export async function verifyLock(lockFile: string, lock: Lockfile, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const { scanDir, ignore = [], quick = false } = options;
+  const alwaysHash = new Set(options.hash);
   const base = path.dirname(path.resolve(lockFile));
   const report: VerifyReport = { verified: [], missing: [], changed: [], extra: [] };
+  // Files not modified after the lockfile was written are as it recorded them (quick mode).
+  const recordedAt = quick ? (await fs.promises.stat(lockFile).catch(() => undefined))?.mtimeMs : undefined;
   for (const key of Object.keys(lock.files).sort()) {
     const entry = lock.files[key];
     const file = path.resolve(base, key);
@@ -108,12 +127,16 @@ export async function verifyLock(lockFile: string, lock: Lockfile, scanDir?: str
       continue;
     }
     if (stat.size !== entry.size) {
-      report.changed.push({ path: key, reason: `${stat.size} bytes, the lockfile says ${entry.size}` });
+      report.changed.push({ path: key, reason: `${stat.size} bytes, the lockfile says ${entry.size}`, size: stat.size });
+      continue;
+    }
+    if (recordedAt !== undefined && stat.mtimeMs <= recordedAt && !alwaysHash.has(key)) {
+      report.verified.push(key);
       continue;
     }
     const actual = await sha256OfFile(file);
     if (actual === entry.sha256) report.verified.push(key);
-    else report.changed.push({ path: key, reason: `sha-256 ${actual}, the lockfile says ${entry.sha256}` });
+    else report.changed.push({ path: key, reason: `sha-256 ${actual}, the lockfile says ${entry.sha256}`, size: stat.size });
   }
   if (scanDir) {
     const skip = new Set([path.resolve(lockFile), ...ignore.map((f) => path.resolve(f))]);

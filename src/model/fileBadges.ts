@@ -1,24 +1,31 @@
 // Which file gets which Explorer badge, read from the model: a file this window's batches
-// downloaded (the item that wrote it), and a list file whose latest batch has failures. The only
-// thing kept is an index from path to item record (the Explorer asks per file; scanning 10,000
-// items per question would not do); states are read from the records when asked. Changed paths are
-// announced in batches, at most once per `delayMs`, and only those whose badge may have changed.
+// downloaded (the item that wrote it), a list file whose latest batch has failures, and, from
+// lockBadges.ts, a file that differs from what its lockfile recorded and the list of that lockfile.
+// The only thing kept here is an index from path to item record (the Explorer asks per file;
+// scanning 10,000 items per question would not do); states are read from the records when asked.
+// Changed paths are announced in batches, at most once per `delayMs`, and only those whose badge
+// may have changed.
 import path from 'node:path';
 import type { BatchRecord, DownloadsModel, ItemRecord } from './downloadsModel';
 import { Emitter } from './emitter';
+import type { ChangedFile, LockBadges, OutOfDate } from './lockBadges';
 import { Disposable } from '../core/lifecycle';
 import { Throttle } from '../core/timers';
 
 export type FileBadge =
   | { kind: 'downloaded'; item: ItemRecord }
   /** The list's newest batch, and how many of its items failed. */
-  | { kind: 'failed'; batch: BatchRecord; failed: number };
+  | { kind: 'failed'; batch: BatchRecord; failed: number }
+  /** A file its lockfile lists, with other bytes on disk than it recorded. */
+  | { kind: 'changed'; changed: ChangedFile }
+  /** A list whose lockfile's files are changed or missing. */
+  | { kind: 'outOfDate'; outOfDate: OutOfDate };
 
 /** Badges change in bursts (a batch finishing hundreds of files a second): announced at most this often. */
 export const BADGE_UPDATE_MS = 500;
 
 export class FileBadges extends Disposable {
-  /** File path (see `keyOf`) → the item that downloaded it in this window. */
+  /** File path (see `pathKey`) → the item that downloaded it in this window. */
   private readonly downloaded = new Map<string, ItemRecord>();
   /**
    * The path each badged item was badged under, so its updates cost no path arithmetic. A Map, not
@@ -39,9 +46,12 @@ export class FileBadges extends Disposable {
   constructor(
     private readonly model: DownloadsModel,
     delayMs = BADGE_UPDATE_MS,
+    /** Files and lists out of date against their lockfile. */
+    private readonly locks?: LockBadges,
   ) {
     super();
     this.throttle = this.register(new Throttle(delayMs, () => this.announce()));
+    if (locks) this.register(locks.onDidChange((files) => files.forEach((file) => this.schedule(file))));
     this.register(
       model.onDidChange(({ batch, items }) => {
         for (const item of items) this.track(item);
@@ -53,12 +63,19 @@ export class FileBadges extends Disposable {
     this.register(model.onDidChangeBatches(() => this.prune()));
   }
 
-  /** The badge of the file at `file` (an absolute path), if any. */
+  /**
+   * The badge of the file at `file` (an absolute path), if any. On a list, failures before "out of
+   * date"; on a file, "changed" before "downloaded".
+   */
   badgeOf(file: string): FileBadge | undefined {
-    const key = keyOf(file);
-    const latest = this.model.batches.find((b) => b.listPath !== undefined && keyOf(b.listPath) === key);
+    const key = pathKey(file);
+    const latest = this.model.batches.find((b) => b.listPath !== undefined && pathKey(b.listPath) === key);
     const failed = latest?.stats?.failed ?? 0;
     if (latest && failed > 0) return { kind: 'failed', batch: latest, failed };
+    const changed = this.locks?.changedFile(file);
+    if (changed) return { kind: 'changed', changed };
+    const outOfDate = this.locks?.outOfDate(file);
+    if (outOfDate) return { kind: 'outOfDate', outOfDate };
     const item = this.downloaded.get(key);
     return item && isDownloaded(item) && this.model.batch(item.batch.id) === item.batch ? { kind: 'downloaded', item } : undefined;
   }
@@ -76,7 +93,7 @@ export class FileBadges extends Disposable {
     if (relative === undefined) return;
     if (known?.relative === relative && this.downloaded.get(known.key) === item) return;
     const file = path.join(item.batch.targetDir, relative);
-    const key = caseFolded(file); // join has normalized it
+    const key = normalPathKey(file); // join has normalized it
     if (known && known.key !== key && this.downloaded.get(known.key) === item) {
       this.downloaded.delete(known.key);
       this.schedule(known.file);
@@ -125,10 +142,13 @@ function isDownloaded(item: ItemRecord): boolean {
 }
 
 /** Paths compare as the OS does: case-insensitively on Windows and macOS' default volumes. */
-function keyOf(file: string): string {
-  return caseFolded(path.normalize(file));
+export function pathKey(file: string): string {
+  return normalPathKey(path.normalize(file));
 }
 
-function caseFolded(file: string): string {
-  return process.platform === 'win32' || process.platform === 'darwin' ? file.toLowerCase() : file;
+/** pathKey of a path known to be normalized (one built from normalized parts). */
+export function normalPathKey(normal: string): string {
+  return CASE_INSENSITIVE ? normal.toLowerCase() : normal;
 }
+
+const CASE_INSENSITIVE = process.platform === 'win32' || process.platform === 'darwin';

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, DisposableMap } from '../core/lifecycle';
+import { Emitter } from '../model/emitter';
 import type { EngineClient } from '../worker/engineClient';
 import type { LockVerification } from '../worker/lockAndPlan';
 import { readSettings } from './config';
@@ -19,6 +20,9 @@ export class LockfileVerifier extends Disposable {
   private readonly diagnostics = this.register(vscode.languages.createDiagnosticCollection('Asset Fetch lockfile'));
   /** One watcher per lockfile with diagnostics: a change to it clears them. */
   private readonly watchers = this.register(new DisposableMap<string>());
+  private readonly verified = this.register(new Emitter<LockVerification>());
+  /** A lockfile was verified (every file hashed): the Explorer badges take the result as it is. */
+  readonly onDidVerify = this.verified.event;
 
   constructor(
     private readonly engine: EngineClient,
@@ -51,6 +55,7 @@ export class LockfileVerifier extends Disposable {
     const verification = result.verification;
     this.report(verification);
     this.showDiagnostics(verification);
+    this.verified.fire(verification);
     return verification;
   }
 

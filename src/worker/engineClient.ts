@@ -57,9 +57,13 @@ export class EngineClient {
     return this.request((requestId) => ({ type: 'plan', requestId, text, sourceName, format, key, dir, onExisting }));
   }
 
-  /** "Verify Lockfile": the files on disk against `lockFile`, without the network. Never rejects. */
-  verify(lockFile: string, scanDir: string | undefined, ignore: string[]): Promise<VerifyResult> {
-    return this.request((requestId) => ({ type: 'verify', requestId, lockFile, scanDir, ignore }));
+  /**
+   * "Verify Lockfile": the files on disk against `lockFile`, without the network; `quick` hashes
+   * only files modified after the lockfile was written, and those in `hash` (see verifyLock).
+   * Never rejects.
+   */
+  verify(lockFile: string, scanDir: string | undefined, ignore: string[], quick = false, hash?: string[]): Promise<VerifyResult> {
+    return this.request((requestId) => ({ type: 'verify', requestId, lockFile, scanDir, ignore, quick, hash }));
   }
 
   private request<T extends PlanResult | VerifyResult>(message: (requestId: number) => ToWorker): Promise<T> {

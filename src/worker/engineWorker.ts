@@ -121,7 +121,7 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   if (message.type === 'verify') {
-    void verifyLockFile(message.lockFile, message.scanDir, message.ignore).then((result) => post({ type: 'verification', requestId: message.requestId, result }));
+    void verifyLockFile(message.lockFile, message.scanDir, message.ignore, message.quick, message.hash).then((result) => post({ type: 'verification', requestId: message.requestId, result }));
     return;
   }
   handle(message);

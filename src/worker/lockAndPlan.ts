@@ -36,8 +36,12 @@ export interface LockVerification {
   total: number;
   /** Whether files the lockfile does not list were looked for (`report.extra`). */
   scannedForExtra: boolean;
-  /** The 0-based line of each listed path's entry in the lockfile (for diagnostics). */
+  /** The 0-based line of each listed path's entry in the lockfile (for diagnostics; none in a quick check). */
   lines: Record<string, number>;
+  /** What the lockfile recorded of each changed file: its URL (a password as "***") and size. */
+  recorded: Record<string, { url: string; size: number }>;
+  /** A quick check (verifyLock's `quick`): files not modified since the lockfile was written were not hashed. */
+  quick: boolean;
 }
 
 export type VerifyResult = { verification: LockVerification; problem?: undefined } | { problem: WorkerProblem; verification?: undefined };
@@ -49,14 +53,20 @@ export async function planOf(entries: readonly ListEntry[], dir: string, onExist
   return { items: items.slice(0, MAX_PLAN_ITEMS), total: items.length, counts, formatReason, warnings };
 }
 
-/** Checks the files against `lockFile` without the network; `scanDir` also looks for files it does not list. */
-export async function verifyLockFile(lockFile: string, scanDir: string | undefined, ignore: readonly string[]): Promise<VerifyResult> {
+/**
+ * Checks the files against `lockFile` without the network; `scanDir` also looks for files it does
+ * not list; `quick` hashes only files modified since the lockfile was written, and those in `hash`
+ * (the Explorer badges).
+ */
+export async function verifyLockFile(lockFile: string, scanDir: string | undefined, ignore: readonly string[], quick = false, hash?: readonly string[]): Promise<VerifyResult> {
   try {
     const lock = await readLock(lockFile);
     if (!lock) return { problem: { code: 'NO_LOCKFILE', message: `no lockfile at ${lockFile} (set assetFetch.lockfile to "besideList" and download the list to write one)` } };
-    const report = await verifyLock(lockFile, lock, scanDir, ignore);
-    const lines = entryLines(await fs.promises.readFile(lockFile, 'utf8'));
-    return { verification: { lockFile, report, total: Object.keys(lock.files).length, scannedForExtra: scanDir !== undefined, lines } };
+    const report = await verifyLock(lockFile, lock, { scanDir, ignore, quick, hash });
+    const lines = quick ? {} : entryLines(await fs.promises.readFile(lockFile, 'utf8'));
+    const recorded: LockVerification['recorded'] = {};
+    for (const { path: key } of report.changed) recorded[key] = { url: lock.files[key].url, size: lock.files[key].size };
+    return { verification: { lockFile, report, total: Object.keys(lock.files).length, scannedForExtra: scanDir !== undefined, lines, recorded, quick } };
   } catch (err) {
     return { problem: { code: err instanceof LockfileError ? 'LOCKFILE' : 'WORKER_FAILED', message: (err as Error).message } };
   }

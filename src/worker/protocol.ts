@@ -58,8 +58,12 @@ export type ToWorker =
   | { type: 'stop' }
   /** "Preview Download": what a download of the list into `dir` would do, without a request or a write; answered by a 'plan'. */
   | { type: 'plan'; requestId: number; text: string; sourceName: string; format?: ListFormat; key?: ListKey; dir: string; onExisting: OnExisting }
-  /** "Verify Lockfile": the files against `lockFile`, no network; `scanDir` also looks for files it does not list. Answered by a 'verification'. */
-  | { type: 'verify'; requestId: number; lockFile: string; scanDir?: string; ignore: string[] };
+  /**
+   * "Verify Lockfile": the files against `lockFile`, no network; `scanDir` also looks for files it
+   * does not list; `quick` hashes only files modified after the lockfile, and those in `hash` (the
+   * Explorer badges). Answered by a 'verification'.
+   */
+  | { type: 'verify'; requestId: number; lockFile: string; scanDir?: string; ignore: string[]; quick?: boolean; hash?: string[] };
 
 /** Messages about one batch: the downloads model applies them. */
 export type BatchMessage =

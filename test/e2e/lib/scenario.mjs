@@ -12,7 +12,8 @@ import { Workbench } from './workbench.mjs';
  * A scenario is { name, title, trust = true, timeout = 180 s, run(ctx) } where ctx has:
  *   workspace            a fresh, empty folder
  *   serve(files)         starts a fixture server (lib/fixtureServer.mjs) for this scenario
- *   open()               starts code-server and opens the workspace; resolves to a Workbench
+ *   open({ settings })   starts code-server (user settings added to the quiet ones) and opens the
+ *                        workspace; resolves to a Workbench
  *   shot(step)           screenshot artifacts/<scenario>-NN-<step>.png
  */
 export async function runScenario(scenario, { install, extensionsDir, browser }) {
@@ -29,8 +30,8 @@ export async function runScenario(scenario, { install, extensionsDir, browser })
       log(`${scenario.name}: fixture server on ${fixture.base}`);
       return fixture;
     },
-    async open() {
-      const server = await startCodeServer(install, { name: scenario.name, extensionsDir, trust: scenario.trust ?? true });
+    async open({ settings } = {}) {
+      const server = await startCodeServer(install, { name: scenario.name, extensionsDir, trust: scenario.trust ?? true, settings });
       cleanups.push(() => saveLogs(scenario.name, server));
       cleanups.push(() => server.stop());
       const page = await browser.newPage(scenario.name);

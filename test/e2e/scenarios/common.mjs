@@ -56,3 +56,24 @@ export async function rowTexts(wb, label) {
 export function listFile(lines) {
   return lines.join('\n') + '\n';
 }
+
+/** The badge letters the Explorer draws on a row (CSS ::after content of its decorations). */
+export async function explorerBadges(wb, name) {
+  return wb.explorerRow(name).evaluate((row) =>
+    [...row.querySelectorAll('*')]
+      .map((e) => getComputedStyle(e, '::after').content)
+      .filter((c) => c && c !== 'none' && c !== 'normal')
+      .map((c) => c.replace(/^"|"$/g, '')),
+  ).catch(() => []);
+}
+
+/** Drags the side bar's edge so rows show their descriptions whole (for the screenshots). */
+export async function widenSideBar(wb, width) {
+  const box = await wb.page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await wb.page.mouse.move(box.x + box.width + 1, y);
+  await wb.page.mouse.down();
+  await wb.page.mouse.move(box.x + width, y, { steps: 5 });
+  await wb.page.mouse.up();
+}

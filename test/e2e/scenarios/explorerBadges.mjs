@@ -10,7 +10,7 @@ import * as assert from '../lib/assert.mjs';
 import { bytesFor } from '../lib/fixtureServer.mjs';
 import { repoDir } from '../lib/paths.mjs';
 import { waitFor } from '../lib/wait.mjs';
-import { CONTAINER, DOWNLOAD_URLS_IN_FILE, expand, listFile, rowDescription, waitForFile } from './common.mjs';
+import { CONTAINER, DOWNLOAD_URLS_IN_FILE, expand, explorerBadges, listFile, rowDescription, waitForFile, widenSideBar } from './common.mjs';
 import { readmeShotPath } from '../lib/readmeShots.mjs';
 
 const FILES = {
@@ -20,27 +20,6 @@ const FILES = {
   '/b/style.css': { body: Buffer.from('body { color: #333; }\n') },
 };
 const FAILED = ['missing.png', 'gone.bin'];
-
-/** The badge letters the Explorer draws on a row (CSS ::after content of its decorations). */
-async function explorerBadges(wb, name) {
-  return wb.explorerRow(name).evaluate((row) =>
-    [...row.querySelectorAll('*')]
-      .map((e) => getComputedStyle(e, '::after').content)
-      .filter((c) => c && c !== 'none' && c !== 'normal')
-      .map((c) => c.replace(/^"|"$/g, '')),
-  ).catch(() => []);
-}
-
-/** Drags the side bar's edge so rows show their descriptions whole (for the screenshots). */
-async function widenSideBar(wb, width) {
-  const box = await wb.page.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const y = box.y + box.height / 2;
-  await wb.page.mouse.move(box.x + box.width + 1, y);
-  await wb.page.mouse.down();
-  await wb.page.mouse.move(box.x + width, y, { steps: 5 });
-  await wb.page.mouse.up();
-}
 
 /** The labels of the Downloads view's rows, top to bottom. */
 async function downloadsLabels(wb) {
