@@ -230,6 +230,11 @@ export class BatchRecord {
     return this.stats?.cancelled ?? 0;
   }
 
+  /** Whether an item can be retried (failed or cancelled, with a file name): the counters first, so a batch without failures is not scanned. */
+  get hasRetryable(): boolean {
+    return this.failedCount + this.cancelledCount > 0 && this.items.some(isRetryable);
+  }
+
   /** Whether something of this batch counts down (a waiting host, an item waiting to retry). */
   get countingDown(): boolean {
     return this.hostWaits.length > 0 || this.retrying.size > 0;

@@ -32,6 +32,8 @@ export class FileBadges extends Disposable {
    * a WeakMap: 10,000 weak entries made the host's major GCs slower; pruned with removed batches.
    */
   private readonly keyOfItem = new Map<ItemRecord, { relative: string; file: string; key: string }>();
+  /** Path keys of the batches' list files. */
+  private readonly listKeys = new WeakMap<BatchRecord, string>();
   /** The failures last announced per batch, so an update that changes nothing about them costs nothing. */
   private readonly announcedFailures = new WeakMap<BatchRecord, number>();
   /** List files that had a badge announced: a removed batch takes theirs away. */
@@ -68,8 +70,9 @@ export class FileBadges extends Disposable {
    * date"; on a file, "changed" before "downloaded".
    */
   badgeOf(file: string): FileBadge | undefined {
+    // The Explorer asks per file, thousands at a time after a big change: no path is normalized twice.
     const key = pathKey(file);
-    const latest = this.model.batches.find((b) => b.listPath !== undefined && pathKey(b.listPath) === key);
+    const latest = this.model.batches.find((b) => b.listPath !== undefined && this.listKeyOf(b) === key);
     const failed = latest?.stats?.failed ?? 0;
     if (latest && failed > 0) return { kind: 'failed', batch: latest, failed };
     const changed = this.locks?.changedFile(file);
@@ -78,6 +81,12 @@ export class FileBadges extends Disposable {
     if (outOfDate) return { kind: 'outOfDate', outOfDate };
     const item = this.downloaded.get(key);
     return item && isDownloaded(item) && this.model.batch(item.batch.id) === item.batch ? { kind: 'downloaded', item } : undefined;
+  }
+
+  private listKeyOf(batch: BatchRecord): string {
+    let key = this.listKeys.get(batch);
+    if (key === undefined) this.listKeys.set(batch, (key = pathKey(batch.listPath ?? '')));
+    return key;
   }
 
   private track(item: ItemRecord): void {
@@ -143,8 +152,15 @@ function isDownloaded(item: ItemRecord): boolean {
 
 /** Paths compare as the OS does: case-insensitively on Windows and macOS' default volumes. */
 export function pathKey(file: string): string {
-  return normalPathKey(path.normalize(file));
+  return normalPathKey(NOT_NORMAL.test(file) ? path.normalize(file) : file);
 }
+
+/**
+ * What path.normalize would change in an absolute path: "//", "/./", "/../", a trailing "/" or
+ * "/." (on Windows, anything: "\\" and "/" mix). Most paths asked about need nothing, and
+ * normalizing thousands of them showed in the extension host's profile.
+ */
+const NOT_NORMAL = process.platform === 'win32' ? /(?:)/ : /\/(?:\.{1,2})?(?:\/|$)/;
 
 /** pathKey of a path known to be normalized (one built from normalized parts). */
 export function normalPathKey(normal: string): string {

@@ -210,7 +210,7 @@ function batchTreeItem(batch: BatchRecord): vscode.TreeItem {
       : new vscode.ThemeIcon(failed || batch.error ? 'warning' : 'pass', new vscode.ThemeColor(failed || batch.error ? 'problemsWarningIcon.foreground' : 'testing.iconPassed'));
   item.contextValue = batchContextValue({
     running: batch.running,
-    retryable: batch.items.some(isRetryable),
+    retryable: batch.hasRetryable,
     pausable: batch.running && !batch.pausing && batch.engineId !== undefined,
     resumable: batch.resumable,
   });

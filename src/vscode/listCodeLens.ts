@@ -6,7 +6,7 @@
 // (more when the editor scrolls past it), and refreshes are coalesced.
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore } from '../core/lifecycle';
-import { isRetryable, type BatchRecord, type DownloadsModel } from '../model/downloadsModel';
+import type { BatchRecord, DownloadsModel } from '../model/downloadsModel';
 import { batchesOfList, latestItemAtLine } from '../model/itemsByLine';
 import type { DocumentAnalysis, ListAnalyses } from '../model/listAnalyses';
 import { Throttle } from '../core/timers';
@@ -132,7 +132,7 @@ function topLenses(document: vscode.TextDocument, urlCount: number, batches: rea
   if (newest?.running && stats) {
     const done = stats.ok + stats.skipped + stats.failed + stats.cancelled;
     lenses.push(new vscode.CodeLens(top, { title: `↻ ${percent(newest.progress)} · ${done.toLocaleString('en-US')}/${stats.total.toLocaleString('en-US')}`, command: COMMANDS.revealBatch, arguments: [newest] }));
-  } else if (newest && newest.items.some(isRetryable)) {
+  } else if (newest?.hasRetryable) {
     lenses.push(new vscode.CodeLens(top, { title: 'Retry Failed', command: COMMANDS.retryFailed, arguments: [newest] }));
   }
   return lenses;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { DEFAULT_OPTIONS, type BatchStats, type ItemSnapshot, type ItemState } from '../../src/core';
 import { DownloadsModel } from '../../src/model/downloadsModel';
-import { FileBadges } from '../../src/model/fileBadges';
+import { FileBadges, normalPathKey, pathKey } from '../../src/model/fileBadges';
 import { needsAttention, troubleFirst } from '../../src/model/troubleFirst';
 import { RecordingEngine } from '../support/recordingEngine';
 
@@ -123,6 +123,15 @@ describe('FileBadges', () => {
     assert.equal(badges.badgeOf(path.join(TARGET, '1 (2).bin'))?.kind, 'downloaded');
     await wait(30);
     assert.deepEqual(announced.flat().sort(), [path.join(TARGET, '0.bin'), path.join(TARGET, '1 (2).bin'), path.join(TARGET, '1.bin')].sort());
+  });
+
+  it('keys paths as path.normalize would, normalizing only those that need it', () => {
+    const parts = ['a', '.', '..', '', '.hidden', '..b', 'b..', 'c.png'];
+    for (let i = 0; i < 2000; i++) {
+      const segments = Array.from({ length: 1 + (i % 5) }, (_, k) => parts[(i * 7 + k * 13) % parts.length]);
+      const file = path.sep + segments.join(path.sep) + (i % 3 === 0 ? path.sep : '');
+      assert.equal(pathKey(file), normalPathKey(path.normalize(file)), file);
+    }
   });
 
   it('drops the badges of a removed batch', async () => {
