@@ -167,11 +167,15 @@ export interface BatchStoreOptions {
   sliceMs?: number;
 }
 
-/** What was stored of a batch's items: per chunk, its text, or undefined when it must be built again. */
+/** What was stored of a batch's items, per chunk. */
 interface StoredChunks {
-  /** The item list the texts are of: a new list (a batch's first run) makes them all stale. */
+  /** The item list the chunks are of: a new list (a batch's first run) makes them all stale. */
   items: readonly ItemRecord[];
-  texts: Array<string | undefined>;
+  /**
+   * Per chunk, the number of the write that stored it as it is, or undefined when it must be
+   * built again. Not its text: 10,000 items' texts would stay in the host's memory (1.5 MB).
+   */
+  written: Array<number | undefined>;
 }
 
 export class BatchStore extends Disposable {
@@ -188,6 +192,10 @@ export class BatchStore extends Disposable {
   private writes: Promise<unknown> = Promise.resolve();
   /** The rest of a store that did not fit in its slice of the event loop. */
   private continuation: NodeJS.Immediate | undefined;
+  /** The stored index names batches that could not be read back. */
+  private indexStale = false;
+  /** Chunk writes so far: each one's number. */
+  private chunkWrites = 0;
   /** Chunks built in the current turn's store. */
   private builtInSlice = 0;
 
@@ -229,7 +237,7 @@ export class BatchStore extends Disposable {
   restore(): BatchRecord[] {
     const keys = this.storage.get<unknown>(INDEX_KEY);
     const restored: RestoredBatch[] = [];
-    const textsByKey = new Map<string, string[]>();
+    const chunkCounts = new Map<string, number>();
     for (const key of Array.isArray(keys) ? keys : []) {
       if (typeof key !== 'string') continue;
       const header = this.storage.get<unknown>(BATCH_KEY_PREFIX + key);
@@ -241,14 +249,17 @@ export class BatchStore extends Disposable {
         continue;
       }
       restored.push(batch);
-      textsByKey.set(key, texts!);
+      chunkCounts.set(key, texts!.length);
     }
     this.stored = restored.map((b) => b.key);
     // Batches that could not be read are forgotten: their key in the index, their chunks.
-    if (Array.isArray(keys) && keys.length !== this.stored.length) this.throttle.schedule();
+    if (Array.isArray(keys) && keys.length !== this.stored.length) {
+      this.indexStale = true;
+      this.throttle.schedule();
+    }
     this.track(this.chunks.retain(this.stored));
     const records = this.model.restore(restored);
-    for (const record of records) this.chunksOf.set(record, { items: record.items, texts: [...(textsByKey.get(record.key) ?? [])] });
+    for (const record of records) this.chunksOf.set(record, { items: record.items, written: new Array<number>(chunkCounts.get(record.key) ?? 0).fill(0) });
     return records;
   }
 
@@ -272,7 +283,7 @@ export class BatchStore extends Disposable {
     this.dirty.add(batch);
     const chunks = this.chunksOf.get(batch);
     // Records are batch.items[snapshot.id]: the chunk of an item follows from its id.
-    if (chunks && chunks.items === batch.items) for (const item of items) chunks.texts[Math.floor(item.snapshot.id / CHUNK_ITEMS)] = undefined;
+    if (chunks && chunks.items === batch.items) for (const item of items) chunks.written[Math.floor(item.snapshot.id / CHUNK_ITEMS)] = undefined;
     // A batch is stored as soon as its list is read, so a reload or crash right after the start
     // still finds it; its progress then follows every STORE_DELAY_MS.
     if (batch.listed && !this.stored.includes(batch.key)) this.throttle.flush();
@@ -309,7 +320,8 @@ export class BatchStore extends Disposable {
       writes.push(this.storage.update(BATCH_KEY_PREFIX + key, undefined));
       writes.push(this.chunks.remove(key));
     }
-    if (keys.length !== this.stored.length || keys.some((k, i) => k !== this.stored[i])) {
+    if (this.indexStale || keys.length !== this.stored.length || keys.some((k, i) => k !== this.stored[i])) {
+      this.indexStale = false;
       writes.push(this.storage.update(INDEX_KEY, keys));
       this.stored = keys;
     }
@@ -323,22 +335,23 @@ export class BatchStore extends Disposable {
     const count = Math.ceil(batch.items.length / CHUNK_ITEMS);
     if (!chunks || chunks.items !== batch.items) {
       // A new item list: every chunk is new, and chunks past its end belong to an older list.
-      if (chunks && chunks.texts.length > count) writes.push(this.chunks.remove(batch.key, count));
-      chunks = { items: batch.items, texts: [] };
+      if (chunks && chunks.written.length > count) writes.push(this.chunks.remove(batch.key, count));
+      chunks = { items: batch.items, written: [] };
       this.chunksOf.set(batch, chunks);
     }
     for (let index = 0; index < count; index++) {
-      if (chunks.texts[index] !== undefined) continue;
+      if (chunks.written[index] !== undefined) continue;
       // At least one chunk per turn, so a store always gets on.
       if (this.builtInSlice > 0 && performance.now() > deadline) return false;
       this.builtInSlice++;
       const text = chunkText(batch.items, index * CHUNK_ITEMS);
-      chunks.texts[index] = text;
+      const write = ++this.chunkWrites;
+      chunks.written[index] = write;
       const written = chunks;
       writes.push(
         this.chunks.write(batch.key, index, text).then(undefined, (err: unknown) => {
           // Not written: the next store writes it again.
-          if (written.texts[index] === text) written.texts[index] = undefined;
+          if (written.written[index] === write) written.written[index] = undefined;
           this.dirty.add(batch);
           throw err;
         }),

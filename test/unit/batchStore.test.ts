@@ -9,6 +9,7 @@ import { DEFAULT_OPTIONS, parseList, type BatchStats, type DownloadOptions, type
 import { entryRelativePath } from '../../src/core/naming';
 import { nonSecretOptions, resumeList } from '../../src/model/batchRuns';
 import { BatchStore, CHUNK_ITEMS, INDEX_KEY, storeDelayOf, type BatchStorage } from '../../src/model/batchStore';
+import { MementoChunks } from '../../src/model/itemChunks';
 import { DownloadsModel, type BatchRecord } from '../../src/model/downloadsModel';
 import { removePartFiles } from '../../src/vscode/partFiles';
 import type { BatchMessage } from '../../src/worker/protocol';
@@ -175,6 +176,35 @@ describe('Batches across reloads', () => {
     await store.settled();
     assert.deepEqual(storage.written.slice(2), [`assetFetch.items/${batch.key}/1`, `assetFetch.items/${batch.key}/2`, `assetFetch.batch/${batch.key}`]);
     assert.equal(reload().model.batches[0]?.items.length, 3 * CHUNK_ITEMS);
+  });
+
+  it('writes a chunk again at the next store when its write failed', async () => {
+    store.dispose();
+    const chunks = new MementoChunks(storage);
+    let failures = 0;
+    const write = chunks.write.bind(chunks);
+    chunks.write = (key, index, text) => (failures-- > 0 ? Promise.reject(new Error('disk full')) : write(key, index, text));
+    store = new BatchStore(model, storage, { delayMs: 60_000, chunks });
+    const batch = runningBatch();
+    await store.flush();
+    failures = 1;
+    model.receive(update(batch.id, [item(3, { state: 'ok', bytes: 7, total: 7 })]));
+    await store.flush();
+    assert.equal(reload().model.batches[0]?.items[3].status, 'interrupted', 'that write failed: the old chunk is stored');
+    await store.flush();
+    assert.equal(reload().model.batches[0]?.items[3].status, 'ok', 'the next store wrote it, with no new change to it');
+  });
+
+  it('forgets batches stored by an earlier version (items inline), key and all', async () => {
+    storage.values.set(INDEX_KEY, ['old-1']);
+    storage.values.set('assetFetch.batch/old-1', { version: 1, key: 'old-1', title: 'a.txt', targetDir: '/w', options: {}, elapsedMs: 0, warnings: [], formatReason: '', items: [{ url: 'http://h/0.bin', source: 'a.txt:1', state: 'ok', bytes: 1 }] });
+    const after = reload();
+    assert.deepEqual(after.model.batches, []);
+    await after.store.flush();
+    assert.deepEqual(storage.keys().sort(), [INDEX_KEY]);
+    assert.deepEqual(storage.get(INDEX_KEY), []);
+    after.store.dispose();
+    after.model.dispose();
   });
 
   it('stores a large running batch less often: a second per 2,000 items, 1 s to 5 s', () => {
