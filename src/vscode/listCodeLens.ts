@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore } from '../core/lifecycle';
 import type { BatchRecord, DownloadsModel } from '../model/downloadsModel';
-import { batchesOfList, latestItemAtLine } from '../model/itemsByLine';
+import { batchesOfList, firstAtLeast, latestItemAtLine } from '../model/itemsByLine';
 import type { DocumentAnalysis, ListAnalyses } from '../model/listAnalyses';
 import { Throttle } from '../core/timers';
 import { CODE_LENS_SETTING, codeLensEnabled } from './config';
@@ -153,14 +153,3 @@ function linesAround(document: vscode.TextDocument): LineSpan[] {
   return merged;
 }
 
-/** The index of the first of the ascending `values` that is >= `min` (values.length if none). */
-function firstAtLeast(values: readonly number[], min: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle] < min) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
