@@ -8,9 +8,11 @@ import { analysisOf } from './listSummary';
 import { openBatchLock, planOf, verifyLockFile, type BatchLock } from './lockAndPlan';
 import { ParseCache } from './parseCache';
 import type { FromWorker, ToWorker } from './protocol';
+import { yieldToEditor } from './threadPriority';
 
 if (!parentPort) throw new Error('engineWorker.js must run in a worker thread');
 const port = parentPort;
+yieldToEditor();
 const batches = new Map<number, Batch>();
 const parses = new ParseCache();
 /** The lockfiles of batches that keep one (assetFetch.lockfile). */

@@ -7,6 +7,7 @@ import { DEFAULT_OPTIONS } from '../../src/core';
 import { DownloadsModel, type BatchRecord, type BatchRequest } from '../../src/model/downloadsModel';
 import { EngineClient } from '../../src/worker/engineClient';
 import type { BatchMessage, ListKey } from '../../src/worker/protocol';
+import { ENGINE_NICE_STEPS } from '../../src/worker/threadPriority';
 import { payload, serve, startHostileServer, status, trickle, type HostileServer } from '../support/hostileServer';
 import { readFile, useTempDirs } from '../support/run';
 
@@ -84,6 +85,18 @@ describe('downloads model with the engine worker (integration)', () => {
     assert.equal(batch.items[0].snapshot.state, 'ok');
     assert.deepEqual(readFile(dir, 'slow.bin'), body);
     assert.match(String(server.requestsTo('/w/slow.bin').at(-1)?.headers.range), /^bytes=\d+-$/);
+  });
+
+  it('runs the engine thread at a lower priority than the extension host on Linux, and only that thread', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const nice = (task: string) => Number(fs.readFileSync(`/proc/self/task/${task}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[16]);
+    const before = new Set(fs.readdirSync('/proc/self/task'));
+    const own = nice(String(process.pid));
+    // The worker starts with the first request.
+    await engine.analyze({ document: 'untitled:1', version: 1 }, 'http://h/a.bin', 'list.txt');
+    const added = fs.readdirSync('/proc/self/task').filter((t) => !before.has(t));
+    assert.ok(added.map(nice).includes(Math.min(19, own + ENGINE_NICE_STEPS)), `a new thread at nice ${own + ENGINE_NICE_STEPS}: ${added.map((t) => `${t}:${nice(t)}`).join(' ')}`);
+    assert.equal(nice(String(process.pid)), own, 'the main thread keeps its priority');
   });
 
   it('answers a retry of a batch it does not hold (a restarted worker) with a failure', async () => {
