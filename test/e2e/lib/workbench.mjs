@@ -167,8 +167,14 @@ export class Workbench {
   /** Shows a view container in the side bar (clicking its activity bar entry only when hidden). */
   async showViewContainer(title) {
     const sidebarTitle = this.page.locator('.part.sidebar .composite.title', { hasText: title }).first();
-    if (await sidebarTitle.isVisible()) return;
-    await this.activityBarItem(title).click();
+    // Clicking the entry of the active container hides the side bar: after a reload the side bar
+    // can be on its way back when we look (a fresh-clone CI run clicked it closed). So look
+    // again after each click, and click again if it is still (or now) hidden.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await sidebarTitle.isVisible()) return;
+      await this.activityBarItem(title).click();
+      if (await sidebarTitle.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return;
+    }
     await sidebarTitle.waitFor({ state: 'visible' });
   }
 
