@@ -68,11 +68,16 @@ export default {
     assert.ok(!/fail/i.test(ok.description), `logo.png is not shown as failed: ${JSON.stringify(ok)}`);
 
     // "Reveal in Explorer View" on a downloaded item selects its file in the Explorer.
-    await wb.contextMenu(wb.sidebarRow('logo.png'), 'Reveal in Explorer View');
+    // A right-click can land on the neighbouring row while the view re-renders (a fresh-clone CI
+    // run revealed slow.bin): one more try before failing, and the selection must be logo.png.
     const revealed = wb.page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'logo.png' }).first();
-    await revealed.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
-      throw new assert.AssertionError('"Reveal in Explorer View" did not select logo.png in the Explorer');
-    });
+    let selected = false;
+    for (let attempt = 0; attempt < 2 && !selected; attempt++) {
+      if (attempt > 0) await wb.showViewContainer('Asset Fetch');
+      await wb.contextMenu(wb.sidebarRow('logo.png'), 'Reveal in Explorer View');
+      selected = await revealed.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+    }
+    if (!selected) throw new assert.AssertionError('"Reveal in Explorer View" did not select logo.png in the Explorer');
     await ctx.shot('revealed-in-explorer');
   },
 };
