@@ -70,6 +70,11 @@ export async function readLock(file: string): Promise<Lockfile | undefined> {
 /** `<list>.lock`: the lockfile beside a list (the CLI's --lock, the extension's besideList). */
 export const LOCKFILE_SUFFIX = '.lock';
 
+/** The list a `<list>.lock` is beside (its path without ".lock"); undefined for another file. */
+export function listOfLockfile(file: string): string | undefined {
+  return file.toLowerCase().endsWith(LOCKFILE_SUFFIX) ? file.slice(0, -LOCKFILE_SUFFIX.length) : undefined;
+}
+
 /** Writes the lockfile atomically: a reader (or a crash) sees the old file or the new one. */
 export function writeLockSync(file: string, lock: Lockfile): void {
   writeFileAtomicSync(file, serializeLock(lock));

@@ -7,7 +7,7 @@
 // is kept per lockfile; a changed path is one Map lookup away (the watchers call fileChanged for
 // every file event in the folders).
 import path from 'node:path';
-import { LOCKFILE_SUFFIX } from '../core/lockfile';
+import { listOfLockfile, LOCKFILE_SUFFIX } from '../core/lockfile';
 import { Disposable, DisposableMap } from '../core/lifecycle';
 import { Throttle } from '../core/timers';
 import type { LockVerification, VerifyResult } from '../worker/lockAndPlan';
@@ -137,7 +137,7 @@ export class LockBadges extends Disposable {
     const key = pathKey(lockFile);
     let lock = this.locks.get(key);
     if (!lock) {
-      const list = listFile ?? (lockFile.toLowerCase().endsWith(LOCKFILE_SUFFIX) ? lockFile.slice(0, -LOCKFILE_SUFFIX.length) : lockFile);
+      const list = listFile ?? listOfLockfile(lockFile) ?? lockFile;
       const throttle = new Throttle(this.delayMs, () => void this.run(key));
       this.throttles.set(key, throttle);
       lock = new TrackedLock(lockFile, list, throttle);

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import * as vscode from 'vscode';
 import { Disposable, DisposableMap } from '../core/lifecycle';
-import { LOCKFILE_SUFFIX } from '../core/lockfile';
+import { listOfLockfile, LOCKFILE_SUFFIX } from '../core/lockfile';
 import { PART_SUFFIX } from '../core/partFile';
 import type { LockBadges } from '../model/lockBadges';
 import type { LockfileVerifier } from './verifyLockfile';
@@ -48,8 +48,8 @@ export class LockfileWatchers extends Disposable {
   }
 
   private async trackIfBesideList(lockFile: string): Promise<void> {
-    const listFile = lockFile.slice(0, -LOCKFILE_SUFFIX.length);
-    const stat = await fs.promises.stat(listFile).catch(() => undefined);
+    const listFile = listOfLockfile(lockFile);
+    const stat = listFile === undefined ? undefined : await fs.promises.stat(listFile).catch(() => undefined);
     if (stat?.isFile() && !this.isDisposed) this.locks.track(lockFile, listFile);
   }
 
@@ -71,5 +71,5 @@ export class LockfileWatchers extends Disposable {
 /** A `.lock` on disk that may be a list's lockfile: not a download's `<name>.part.lock`, not in node_modules. */
 function isCandidate(uri: vscode.Uri): boolean {
   const file = uri.fsPath;
-  return uri.scheme === 'file' && file.toLowerCase().endsWith(LOCKFILE_SUFFIX) && !file.endsWith(PART_SUFFIX + LOCKFILE_SUFFIX) && !/[\\/]node_modules[\\/]/.test(file);
+  return uri.scheme === 'file' && listOfLockfile(file) !== undefined && !file.endsWith(PART_SUFFIX + LOCKFILE_SUFFIX) && !/[\\/]node_modules[\\/]/.test(file);
 }

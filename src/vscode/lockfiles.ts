@@ -1,7 +1,7 @@
 // Where a list's lockfile is: `<list>.lock` beside a list file on disk (the file the CLI's --lock
 // writes), none for an unsaved list. `assetFetch.lockfile` says whether downloads write it.
 import * as vscode from 'vscode';
-import { LOCKFILE_SUFFIX } from '../core/lockfile';
+import { listOfLockfile, LOCKFILE_SUFFIX } from '../core/lockfile';
 
 /**
  * The lockfile a batch of `listUri` keeps, or undefined (setting off, or not a file on disk).
@@ -16,5 +16,6 @@ export function lockfileFor(listUri: vscode.Uri, setting: 'off' | 'besideList', 
 /** A list file or its `.lock`: the lockfile's path and the list's (which may not exist). */
 export function lockAndList(uri: vscode.Uri): { lockFile: string; listFile: string } {
   const file = uri.fsPath;
-  return file.toLowerCase().endsWith(LOCKFILE_SUFFIX) ? { lockFile: file, listFile: file.slice(0, -LOCKFILE_SUFFIX.length) } : { lockFile: file + LOCKFILE_SUFFIX, listFile: file };
+  const list = listOfLockfile(file);
+  return list !== undefined ? { lockFile: file, listFile: list } : { lockFile: file + LOCKFILE_SUFFIX, listFile: file };
 }
