@@ -2,8 +2,10 @@
 // API, so a response body reaches the file without a stream object per download. Redirects are
 // followed by hand so that user headers never leak to another origin or host.
 import type { Dispatcher } from 'undici';
-// The Agent alone: see src/types/undici-agent.d.ts for why not the package index.
-import Agent from 'undici/lib/dispatcher/agent.js';
+// The Agent alone (see src/types/undici-agent.d.ts for why not the package index), and only for
+// its type here: it is loaded when a batch asks for it, so a run on the engine's own client
+// never compiles undici's client (nor node:http2, which it loads).
+import type Agent from 'undici/lib/dispatcher/agent.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import fs from 'node:fs';
 import tls from 'node:tls';
@@ -12,6 +14,7 @@ import { CancelledError, DownloadError } from './errors';
 import { redactUrl } from './urlCheck';
 import { planProxy, type Environment } from './proxy';
 import { ProxyRoutingDispatcher } from './proxyDispatcher';
+import { H1Dispatcher } from './h1/h1Dispatcher';
 import { nodeCaReader, type CaReader } from './tlsProblems';
 import type { ProxySettings, TlsSettings } from './types';
 
@@ -29,8 +32,10 @@ export interface HttpSettings {
 }
 
 /**
- * The batch's dispatcher. Without any proxy (settings or environment, read now) it is a plain
- * Agent; otherwise requests are routed per origin, directly or through their proxy.
+ * The batch's dispatcher. Direct connections use the engine's own HTTP/1.1 client (h1/); with a
+ * proxy (settings or environment, read now) requests are routed per origin, directly or through
+ * undici's proxy agent. ASSET_FETCH_HTTP_CLIENT=undici sends direct ones through undici's Agent
+ * too (for comparisons).
  */
 export function createDispatcher(settings: HttpSettings, env: Environment = process.env): Dispatcher {
   const timeout = settings.timeoutSeconds * 1000;
@@ -43,7 +48,17 @@ export function createDispatcher(settings: HttpSettings, env: Environment = proc
     keepAliveTimeout: 30_000,
     ...(settings.tls && { connect: trustOptions(settings.tls) }),
   };
-  const direct = new Agent(agentOptions);
+  const direct = env.ASSET_FETCH_HTTP_CLIENT === 'undici'
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
+      new (require('undici/lib/dispatcher/agent.js') as typeof Agent)(agentOptions)
+    : new H1Dispatcher({
+        connections: settings.perHost,
+        connectTimeoutMs: timeout,
+        headersTimeoutMs: timeout,
+        bodyTimeoutMs: timeout,
+        keepAliveTimeoutMs: 30_000,
+        tls: settings.tls && trustOptions(settings.tls),
+      });
   const plan = planProxy(settings.proxy, env);
   return plan ? new ProxyRoutingDispatcher(direct, plan, agentOptions) : direct;
 }
