@@ -76,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
     targetDir,
     ...args.download,
     recordValidators: lock !== undefined,
+    logSuccesses: false,
     ...(lock && args.download.onExisting === 'refresh' && { knownValidators: lock.knownValidators() }),
   });
   const display = chooseDisplay(args);

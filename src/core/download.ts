@@ -162,6 +162,7 @@ async function attemptWithRetryPlan(item: Item, ctx: DownloadContext): Promise<n
   try {
     const outcome = await attemptOnce(item, ctx, (n) => (received += n));
     ctx.setState(item, outcome === 'unchanged' ? 'skipped' : outcome);
+    if (ctx.options.logSuccesses === false) return undefined;
     const where = item.finalRelativePath ?? item.relativePath;
     const from = redactUrl(item.requestUrl);
     const message =

@@ -174,21 +174,22 @@ export class ResponseParser {
   }
 
   private parseHead(text: string, buffer: Buffer, start: number): void {
-    const lines = text.split('\r\n');
-    const status = STATUS_LINE.exec(lines[0]);
+    let lineEnd = text.indexOf('\r\n');
+    if (lineEnd === -1) lineEnd = text.length;
+    const status = STATUS_LINE.exec(text.slice(0, lineEnd));
     if (!status) throw new HttpParserError(`malformed status line`, 'HPE_INVALID_CONSTANT', buffer.toString('latin1', start, Math.min(buffer.length, start + 64)));
     const minor = status[1];
     const statusCode = Number(status[2]);
     const headers: IncomingHttpHeaders = {};
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i];
-      const colon = line.indexOf(':');
+    while (lineEnd < text.length) {
+      const lineStart = lineEnd + 2;
+      lineEnd = text.indexOf('\r\n', lineStart);
+      if (lineEnd === -1) lineEnd = text.length;
+      const colon = text.indexOf(':', lineStart);
       // Folded (obsolete) continuation lines and lines without a name are refused, as llhttp does.
-      if (colon <= 0 || line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) throw new HttpParserError('malformed header line', 'HPE_INVALID_HEADER_TOKEN');
-      const rawName = line.slice(0, colon);
-      if (!HEADER_NAME.test(rawName)) throw new HttpParserError('malformed header name', 'HPE_INVALID_HEADER_TOKEN');
-      const name = rawName.toLowerCase();
-      const value = line.slice(colon + 1).trim();
+      if (colon <= lineStart || colon > lineEnd) throw new HttpParserError('malformed header line', 'HPE_INVALID_HEADER_TOKEN');
+      const name = lowerCaseName(text.slice(lineStart, colon));
+      const value = text.slice(colon + 1, lineEnd).trim();
       const known = headers[name];
       if (known === undefined) headers[name] = value;
       else if (Array.isArray(known)) known.push(value);
@@ -267,6 +268,18 @@ export class ResponseParser {
     onLine(line);
     return end + 2;
   }
+}
+
+/** Header names seen, checked and lower-cased once: servers repeat the same few on every response. */
+const knownNames = new Map<string, string>();
+
+function lowerCaseName(raw: string): string {
+  const known = knownNames.get(raw);
+  if (known !== undefined) return known;
+  if (!HEADER_NAME.test(raw)) throw new HttpParserError('malformed header name', 'HPE_INVALID_HEADER_TOKEN');
+  const name = raw.toLowerCase();
+  if (knownNames.size < 256) knownNames.set(raw, name);
+  return name;
 }
 
 function joined(value: string | string[] | undefined): string {
