@@ -1,7 +1,7 @@
 // A body sent with Content-Encoding (gzip, deflate, br) although identity was asked for: the file
 // saved must be the resource the URL names, so it is decoded on the way to the disk, unless the
 // resource is itself a compressed archive (a .gz is kept byte for byte).
-import zlib from 'node:zlib';
+import { zlibModule } from './lazyModules';
 import type { Transform } from 'node:stream';
 import { DownloadError } from './errors';
 import type { BodyConsumer } from './http';
@@ -15,10 +15,10 @@ export interface BodySource {
 }
 
 const DECODERS: Record<string, () => Transform> = {
-  gzip: () => zlib.createGunzip(),
-  'x-gzip': () => zlib.createGunzip(),
-  deflate: () => zlib.createInflate(),
-  br: () => zlib.createBrotliDecompress(),
+  gzip: () => zlibModule().createGunzip(),
+  'x-gzip': () => zlibModule().createGunzip(),
+  deflate: () => zlibModule().createInflate(),
+  br: () => zlibModule().createBrotliDecompress(),
 };
 const ARCHIVE_NAME = /\.(gz|tgz|taz|br|zst|z|zz)$/i;
 const ARCHIVE_TYPE = /^application\/(x-)?(gzip|gunzip|brotli|zstd|compress)\b/i;

@@ -2,7 +2,6 @@
 import type { Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { BandwidthBudget } from './bandwidth';
 import { decodedBody, encodingPlan } from './contentDecoding';
@@ -13,6 +12,7 @@ import { getFollowingRedirects, type Response } from './http';
 import type { Item } from './item';
 import type { NameAllocator } from './nameAllocator';
 import { redactUrl } from './urlCheck';
+import { statusText } from './lazyModules';
 import { entryRelativePath, nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
 import { metaPathOf, PART_SUFFIX, PartFile, readResumeState, removePartFiles, writeResumeRecord, type ResumeRecord, type ResumeState, type WriteBound } from './partFile';
 import { MIN_SEGMENT_BYTES, planSplit, RangesRefused, SegmentRun } from './segments';
@@ -322,7 +322,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
   if (statusCode < 200 || statusCode >= 300) {
     await exchange.discard();
     const retryAfter = headerValue(headers, 'retry-after');
-    throw new DownloadError(`HTTP ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`.trim(), isRetryableStatus(statusCode), 'HTTP_STATUS', {
+    throw new DownloadError(`HTTP ${statusCode} ${statusText(statusCode)}`.trim(), isRetryableStatus(statusCode), 'HTTP_STATUS', {
       status: statusCode,
       retryAfter,
       retryAfterMs: parseRetryAfter(retryAfter),

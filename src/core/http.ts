@@ -8,7 +8,8 @@ import type { Dispatcher } from 'undici';
 import type Agent from 'undici/lib/dispatcher/agent.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import fs from 'node:fs';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { tlsModule } from './lazyModules';
 import type { Cancellable } from './cancellation';
 import { CancelledError, DownloadError } from './errors';
 import { redactUrl } from './urlCheck';
@@ -39,6 +40,9 @@ export interface HttpSettings {
  */
 export function createDispatcher(settings: HttpSettings, env: Environment = process.env): Dispatcher {
   const timeout = settings.timeoutSeconds * 1000;
+  // Default trust needs no options (and no node:tls loaded before the first https connection).
+  const tls = settings.tls;
+  const trust = tls && (tls.insecure || tls.system || tls.ca?.length) ? trustOptions(tls) : undefined;
   const agentOptions: Agent.Options = {
     connections: settings.perHost,
     connectTimeout: timeout,
@@ -46,7 +50,7 @@ export function createDispatcher(settings: HttpSettings, env: Environment = proc
     // undici's body timeout is the idle time between two chunks, exactly "no byte for N seconds".
     bodyTimeout: timeout,
     keepAliveTimeout: 30_000,
-    ...(settings.tls && { connect: trustOptions(settings.tls) }),
+    ...(trust && { connect: trust }),
   };
   const direct = env.ASSET_FETCH_HTTP_CLIENT === 'undici'
     ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
@@ -57,7 +61,7 @@ export function createDispatcher(settings: HttpSettings, env: Environment = proc
         headersTimeoutMs: timeout,
         bodyTimeoutMs: timeout,
         keepAliveTimeoutMs: 30_000,
-        tls: settings.tls && trustOptions(settings.tls),
+        tls: trust,
       });
   const plan = planProxy(settings.proxy, env);
   return plan ? new ProxyRoutingDispatcher(direct, plan, agentOptions) : direct;
@@ -97,7 +101,7 @@ function defaultCertificates(read: CaReader | undefined): string[] {
   } catch {
     // Node warned about it at start-up.
   }
-  return [...tls.rootCertificates, ...extra];
+  return [...tlsModule().rootCertificates, ...extra];
 }
 
 /** The last context made: a VS Code window makes its batches with the same trust (about 35 ms each). */
@@ -106,7 +110,7 @@ let lastContext: { ca: string[]; context: tls.SecureContext } | undefined;
 function secureContextFor(ca: string[]): tls.SecureContext {
   const last = lastContext;
   if (last && last.ca.length === ca.length && last.ca.every((cert, i) => cert === ca[i])) return last.context;
-  const context = tls.createSecureContext({ ca });
+  const context = tlsModule().createSecureContext({ ca });
   lastContext = { ca, context };
   return context;
 }

@@ -2,7 +2,8 @@
 // proxy, with the same connection limits and timeouts on both paths, and that names the proxy in
 // errors met on the way to it. Only built when a proxy may be used, and the undici parts behind a
 // proxy are loaded when the first request needs one, so a run without a proxy never pays for them.
-import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { statusText } from './lazyModules';
 import type { Duplex } from 'node:stream';
 import type { Agent, Dispatcher as DispatcherTypes } from 'undici';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
@@ -162,7 +163,7 @@ class ProxyErrorNamer implements DispatchHandler {
       return new DownloadError(`proxy ${proxy} requires authentication (HTTP 407): put the user name and password in the proxy URL`, false, 'NETWORK');
     }
     if (status) {
-      const reason = `HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trim();
+      const reason = `HTTP ${status} ${statusText(status)}`.trim();
       return new DownloadError(`proxy ${proxy} would not connect to ${new URL(this.origin).host} (${reason})`, isRetryableStatus(status), 'NETWORK');
     }
     return error;

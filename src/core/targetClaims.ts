@@ -3,12 +3,12 @@
 // run knows to wait for it instead of writing the same `.part`, and a lock left by a killed run
 // (its process is gone) is taken over. Two batches of one process (two in VS Code) wait for each
 // other the same way.
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 
 /** Tells this process's locks from those of an earlier process that had the same process id. */
-const PROCESS_TOKEN = randomUUID();
+// Time and chance, not crypto's randomUUID: node:crypto costs start-up, and no secret is needed.
+const PROCESS_TOKEN = `${Date.now().toString(36)}${process.hrtime.bigint().toString(36)}${Math.random().toString(36).slice(2)}`;
 const HOST = os.hostname();
 /** Locks held by any batch of this process. */
 const heldHere = new Set<string>();

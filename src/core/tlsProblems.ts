@@ -1,12 +1,13 @@
 // TLS troubles the engine explains in words of its own instead of OpenSSL's: a server that speaks
 // only HTTP/2, and an OS certificate store that this Node cannot read.
-import tls from 'node:tls';
+import { tlsModule } from './lazyModules';
 import type { TlsSettings } from './types';
 
 /** Node's tls.getCACertificates (22.15+, 23.10+), absent on older versions. */
 export type CaReader = (type: 'default' | 'system' | 'bundled' | 'extra') => string[];
 
 export function nodeCaReader(): CaReader | undefined {
+  const tls = tlsModule();
   const read = (tls as { getCACertificates?: CaReader }).getCACertificates;
   return read && ((type) => read.call(tls, type));
 }
@@ -57,7 +58,8 @@ function originOf(url: string | URL): string {
  * The warning a batch logs once when it was asked to trust the OS certificate store and this Node
  * cannot read it (no tls.getCACertificates: Node before 22.15, or a 23.x before 23.10); undefined otherwise.
  */
-export function systemStoreProblem(trust: TlsSettings | undefined, read: CaReader | undefined = nodeCaReader(), nodeVersion = process.version): string | undefined {
-  if (!trust?.system || trust.insecure || read) return undefined;
+export function systemStoreProblem(trust: TlsSettings | undefined, read?: CaReader, nodeVersion = process.version): string | undefined {
+  // Asked only when it matters: a reader loads node:tls.
+  if (!trust?.system || trust.insecure || (read ?? nodeCaReader())) return undefined;
   return `system certificates are on (http.systemCertificates, --ca-native), but this Node (${nodeVersion}) cannot read the OS certificate store (Node 22.15 or newer can): only Node's own CA list is trusted. To trust your CA, set NODE_EXTRA_CA_CERTS to its PEM file`;
 }

@@ -186,4 +186,18 @@ describe('Batch API (integration)', () => {
       assert.equal(listFiles(dir).length, count);
     });
   });
+
+  describe('log lines', () => {
+    it('logs each saved file for the editor, and nothing for it with logSuccesses: false (the CLI), warnings kept', async () => {
+      server.route('/log/a.txt', serve('a'));
+      server.route('/log/missing.txt', (_req, res) => res.writeHead(404).end());
+      const messages = async (options: Partial<DownloadOptions>) => {
+        const { batch, log } = newBatch([server.url('/log/a.txt'), server.url('/log/missing.txt')], options);
+        await batch.run();
+        return log.updates.flatMap((u) => u.logs).map((l) => `${l.level} ${l.message.split(' ')[0]}`);
+      };
+      assert.deepEqual((await messages({})).sort(), ['error failed', 'info ok']);
+      assert.deepEqual(await messages({ logSuccesses: false }), ['error failed']);
+    });
+  });
 });

@@ -6,10 +6,10 @@
 // object, header conversions, the wasm parser's calls, a timer per request) cost more than half of
 // the per-file time our engine adds over a raw socket (see the README's benchmark notes).
 import net from 'node:net';
-import tls from 'node:tls';
 import type { Dispatcher as DispatcherTypes } from 'undici';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import type { TrustOptions } from '../http';
+import { tlsModule } from '../lazyModules';
 import { HttpParserError, ResponseParser, type ResponseHead } from './responseParser';
 
 type DispatchOptions = DispatcherTypes.DispatchOptions;
@@ -301,7 +301,7 @@ class Connection {
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     if (url.protocol === 'https:') {
       const trust = options.tls ?? {};
-      this.socket = tls.connect({
+      this.socket = tlsModule().connect({
         host,
         port: Number(url.port) || 443,
         servername: net.isIP(host) ? undefined : host,
