@@ -14,7 +14,7 @@ import { redactUrl } from './urlCheck';
 import type { DownloadOptions } from './types';
 
 /** How long the first connection runs before its speed decides whether splitting pays. */
-export const SPLIT_DECISION_MS = 50;
+export const SPLIT_DECISION_MS = 20;
 /** No range is smaller than this: below it a request costs more than it saves. */
 export const MIN_SEGMENT_BYTES = 2 * 1024 * 1024;
 /** A connection this fast is not split: the CPU, not the network, is then the limit (measured). */
