@@ -21,10 +21,16 @@ export interface ItemChunkStorage {
 /** Keys come from batchKey() ("lx3k2-0-a9z"); anything else read back from storage is not used as a path. */
 const SAFE_KEY = /^[0-9a-z-]{1,64}$/;
 
-/** One folder per batch, one file per chunk ("3.json"); written atomically, one write per file at a time. */
+/** One folder per batch, one file per chunk ("3.json"); written atomically, one write at a time. */
 export class FileChunks implements ItemChunkStorage {
-  /** The last write of each file: a later write waits for it, so the newest text wins. */
-  private readonly queues = new Map<string, Promise<void>>();
+  /**
+   * Every write and removal waits for the one before: the newest text of a file wins, and the
+   * 20 chunks a 10,000-item batch writes when it starts complete one after another instead of
+   * all in one turn of the extension host's loop (together they held it 30-60 ms).
+   */
+  private tail: Promise<void> = Promise.resolve();
+  /** Batch folders made by this window: one mkdir per batch, not per chunk. */
+  private readonly made = new Set<string>();
   private temporary = 0;
 
   constructor(private readonly dir: string) {}
@@ -43,19 +49,33 @@ export class FileChunks implements ItemChunkStorage {
   write(batchKey: string, index: number, text: string): Promise<void> {
     if (!SAFE_KEY.test(batchKey)) return Promise.reject(new Error(`not a batch key: ${batchKey}`));
     const file = this.fileOf(batchKey, index);
-    return this.enqueue(file, async () => {
-      await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    return this.enqueue(async () => {
+      const folder = path.dirname(file);
+      if (!this.made.has(folder)) {
+        await fs.promises.mkdir(folder, { recursive: true });
+        this.made.add(folder);
+      }
       const temporary = `${file}.${process.pid}.${this.temporary++}.tmp`;
-      await fs.promises.writeFile(temporary, text);
-      await fs.promises.rename(temporary, file);
+      try {
+        await fs.promises.writeFile(temporary, text);
+        await fs.promises.rename(temporary, file);
+      } catch (err) {
+        // The folder went away (removed from outside): the next write makes it again.
+        this.made.delete(folder);
+        throw err;
+      }
     });
   }
 
   remove(batchKey: string, from = 0): Promise<void> {
     if (!SAFE_KEY.test(batchKey)) return Promise.resolve();
     const folder = path.join(this.dir, batchKey);
-    if (from === 0) return this.enqueue(folder, () => fs.promises.rm(folder, { recursive: true, force: true }));
-    return this.enqueue(folder, async () => {
+    return this.enqueue(async () => {
+      if (from === 0) {
+        this.made.delete(folder);
+        await fs.promises.rm(folder, { recursive: true, force: true });
+        return;
+      }
       const names = await fs.promises.readdir(folder).catch(() => []);
       for (const name of names) {
         const index = /^(\d+)\.json$/.exec(name);
@@ -74,11 +94,9 @@ export class FileChunks implements ItemChunkStorage {
     return path.join(this.dir, batchKey, `${index}.json`);
   }
 
-  private enqueue(key: string, work: () => Promise<void>): Promise<void> {
-    const done = (this.queues.get(key) ?? Promise.resolve()).then(work, work);
-    const settled = done.catch(() => undefined);
-    this.queues.set(key, settled);
-    void settled.then(() => this.queues.get(key) === settled && this.queues.delete(key));
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const done = this.tail.then(work);
+    this.tail = done.catch(() => undefined);
     return done;
   }
 }

@@ -30,6 +30,29 @@ describe('FileChunks', () => {
     assert.equal(chunks.read('other', 1), undefined);
   });
 
+  it('writes one file at a time, and makes a batch folder removed from outside again on the next write', async () => {
+    const order: string[] = [];
+    const realWrite = fs.promises.writeFile;
+    let inFlight = 0;
+    fs.promises.writeFile = (async (...args: Parameters<typeof realWrite>) => {
+      inFlight++;
+      order.push(`start ${inFlight}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await realWrite(...args);
+      inFlight--;
+    }) as typeof realWrite;
+    try {
+      await Promise.all([0, 1, 2].map((i) => chunks.write('k1-0-ab', i, `[${i}]`)));
+    } finally {
+      fs.promises.writeFile = realWrite;
+    }
+    assert.deepEqual(order, ['start 1', 'start 1', 'start 1'], 'never two writes at once');
+    fs.rmSync(path.join(dir, 'batches', 'k1-0-ab'), { recursive: true });
+    await assert.rejects(chunks.write('k1-0-ab', 0, '["lost"]'), /ENOENT/);
+    await chunks.write('k1-0-ab', 0, '["again"]');
+    assert.deepEqual(chunks.read('k1-0-ab', 1), ['["again"]']);
+  });
+
   it('removes a batch\'s chunks from an index on, or all of them, and keeps only the batches asked for', async () => {
     await Promise.all([0, 1, 2].map((n) => chunks.write('a', n, `[${n}]`)));
     await chunks.write('b', 0, '[]');
