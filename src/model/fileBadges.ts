@@ -10,6 +10,7 @@ import type { BatchRecord, DownloadsModel, ItemRecord } from './downloadsModel';
 import { Emitter } from './emitter';
 import type { ChangedFile, LockBadges, OutOfDate } from './lockBadges';
 import { Disposable } from '../core/lifecycle';
+import { NOT_NORMAL_POSIX, plainJoin } from '../core/naming';
 import { Throttle } from '../core/timers';
 
 export type FileBadge =
@@ -101,7 +102,7 @@ export class FileBadges extends Disposable {
     const relative = item.snapshot.relativePath;
     if (relative === undefined) return;
     if (known?.relative === relative && this.downloaded.get(known.key) === item) return;
-    const file = path.join(item.batch.targetDir, relative);
+    const file = plainJoin(item.batch.targetDir, relative) ?? path.join(item.batch.targetDir, relative);
     const key = normalPathKey(file); // join has normalized it
     if (known && known.key !== key && this.downloaded.get(known.key) === item) {
       this.downloaded.delete(known.key);
@@ -160,7 +161,7 @@ export function pathKey(file: string): string {
  * "/." (on Windows, anything: "\\" and "/" mix). Most paths asked about need nothing, and
  * normalizing thousands of them showed in the extension host's profile.
  */
-const NOT_NORMAL = process.platform === 'win32' ? /(?:)/ : /\/(?:\.{1,2})?(?:\/|$)/;
+const NOT_NORMAL = process.platform === 'win32' ? /(?:)/ : NOT_NORMAL_POSIX;
 
 /** pathKey of a path known to be normalized (one built from normalized parts). */
 export function normalPathKey(normal: string): string {
