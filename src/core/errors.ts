@@ -2,6 +2,7 @@
 // `retryable`, which drives the retry loop.
 import { formatBytes } from './format';
 import { http2OnlyProblem } from './tlsProblems';
+import { HttpParserError } from './h1/responseParser';
 import type { ErrorCode } from './types';
 
 export interface HttpStatusDetails {
@@ -91,6 +92,8 @@ export function toDownloadError(err: unknown, received = 0): DownloadError | Can
   }
   const http2Only = http2OnlyProblem(err);
   if (http2Only) return new DownloadError(http2Only, false, 'PROTOCOL');
+  // The engine's own parser says what was wrong in words (h1/responseParser.ts).
+  if (err instanceof HttpParserError) return new DownloadError(`malformed HTTP response: ${err.message}${after}`, true, 'PROTOCOL');
   if (code && NETWORK_MESSAGES[code]) {
     return new DownloadError(`${NETWORK_MESSAGES[code]}${after}`, !NOT_RETRYABLE.has(code), TIMEOUT_CODES.has(code) ? 'TIMEOUT' : 'NETWORK');
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { CancelledError, DownloadError, toDownloadError } from '../../src/core/errors';
+import { HttpParserError } from '../../src/core/h1/responseParser';
 
 function asDownloadError(err: unknown): DownloadError {
   assert.ok(err instanceof DownloadError, `expected a DownloadError, got ${String(err)}`);
@@ -14,6 +15,13 @@ describe('errors: toDownloadError', () => {
     assert.equal(e.message, 'connection reset after 1.2 MB');
     assert.equal(e.retryable, true);
     assert.equal(e.name, 'DownloadError');
+  });
+
+  it("the engine's parser errors say what was wrong, as a retryable PROTOCOL error", () => {
+    const error = asDownloadError(toDownloadError(new HttpParserError('bad chunk size', 'HPE_INVALID_CHUNK_SIZE'), 2048));
+    assert.equal(error.message, 'malformed HTTP response: bad chunk size after 2.0 KB');
+    assert.equal(error.code, 'PROTOCOL');
+    assert.equal(error.retryable, true);
   });
 
   it('without bytes received there is no "after"', () => {

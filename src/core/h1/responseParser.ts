@@ -154,12 +154,12 @@ export class ResponseParser {
     }
     const end = buffer.indexOf('\r\n\r\n', searchFrom, 'latin1');
     if (end === -1) {
-      if (buffer.length - start > MAX_HEAD_BYTES) throw new HttpParserError('response head too large', 'HPE_HEADER_OVERFLOW');
+      if (buffer.length - start > MAX_HEAD_BYTES) throw new HttpParserError('response head over 16 KiB', 'HPE_HEADER_OVERFLOW');
       this.checkStart(buffer, start);
       this.held = buffer === data ? Buffer.from(data.subarray(at)) : buffer;
       return data.length;
     }
-    if (end - start > MAX_HEAD_BYTES) throw new HttpParserError('response head too large', 'HPE_HEADER_OVERFLOW');
+    if (end - start > MAX_HEAD_BYTES) throw new HttpParserError('response head over 16 KiB', 'HPE_HEADER_OVERFLOW');
     const consumedOfData = end + 4 - start - (this.held ? this.held.length : 0);
     const text = buffer.toString('latin1', start, end);
     this.held = undefined;
@@ -170,14 +170,14 @@ export class ResponseParser {
   /** Refuses at once what cannot become an HTTP/1 status line (HTTP/2 frames, say), without waiting for more. */
   private checkStart(buffer: Buffer, start: number): void {
     const seen = buffer.toString('latin1', start, Math.min(buffer.length, start + 5));
-    if (!'HTTP/'.startsWith(seen)) throw new HttpParserError('response does not start with HTTP/1.x', 'HPE_INVALID_CONSTANT', buffer.toString('latin1', start, Math.min(buffer.length, start + 64)));
+    if (!'HTTP/'.startsWith(seen)) throw new HttpParserError('it does not start with HTTP/1.x', 'HPE_INVALID_CONSTANT', buffer.toString('latin1', start, Math.min(buffer.length, start + 64)));
   }
 
   private parseHead(text: string, buffer: Buffer, start: number): void {
     let lineEnd = text.indexOf('\r\n');
     if (lineEnd === -1) lineEnd = text.length;
     const status = STATUS_LINE.exec(text.slice(0, lineEnd));
-    if (!status) throw new HttpParserError(`malformed status line`, 'HPE_INVALID_CONSTANT', buffer.toString('latin1', start, Math.min(buffer.length, start + 64)));
+    if (!status) throw new HttpParserError(`bad status line ${JSON.stringify(text.slice(0, Math.min(lineEnd, 60)))}`, 'HPE_INVALID_CONSTANT', buffer.toString('latin1', start, Math.min(buffer.length, start + 64)));
     const minor = status[1];
     const statusCode = Number(status[2]);
     const headers: IncomingHttpHeaders = {};
@@ -187,7 +187,7 @@ export class ResponseParser {
       if (lineEnd === -1) lineEnd = text.length;
       const colon = text.indexOf(':', lineStart);
       // Folded (obsolete) continuation lines and lines without a name are refused, as llhttp does.
-      if (colon <= lineStart || colon > lineEnd) throw new HttpParserError('malformed header line', 'HPE_INVALID_HEADER_TOKEN');
+      if (colon <= lineStart || colon > lineEnd) throw new HttpParserError('bad header line', 'HPE_INVALID_HEADER_TOKEN');
       const name = lowerCaseName(text.slice(lineStart, colon));
       const value = text.slice(colon + 1, lineEnd).trim();
       const known = headers[name];
@@ -214,7 +214,7 @@ export class ResponseParser {
     } else if (contentLength !== undefined) {
       const values = (Array.isArray(contentLength) ? contentLength : [contentLength]).flatMap((v) => v.split(',').map((part: string) => part.trim()));
       if (!values.every((v) => DIGITS.test(v)) || values.some((v) => v !== values[0])) {
-        throw new HttpParserError(`malformed Content-Length (${values.join(', ')})`, 'HPE_UNEXPECTED_CONTENT_LENGTH');
+        throw new HttpParserError(`bad or conflicting Content-Length (${values.join(', ')})`, 'HPE_UNEXPECTED_CONTENT_LENGTH');
       }
       head.framing = 'length';
       head.length = Number(values[0]);
@@ -239,7 +239,7 @@ export class ResponseParser {
 
   private chunkSize(line: string): void {
     const match = CHUNK_SIZE.exec(line);
-    if (!match) throw new HttpParserError('malformed chunk size', 'HPE_INVALID_CHUNK_SIZE');
+    if (!match) throw new HttpParserError('bad chunk size', 'HPE_INVALID_CHUNK_SIZE');
     const size = parseInt(match[1], 16);
     if (size === 0) this.state = State.Trailers;
     else {
@@ -276,7 +276,7 @@ const knownNames = new Map<string, string>();
 function lowerCaseName(raw: string): string {
   const known = knownNames.get(raw);
   if (known !== undefined) return known;
-  if (!HEADER_NAME.test(raw)) throw new HttpParserError('malformed header name', 'HPE_INVALID_HEADER_TOKEN');
+  if (!HEADER_NAME.test(raw)) throw new HttpParserError('bad header name', 'HPE_INVALID_HEADER_TOKEN');
   const name = raw.toLowerCase();
   if (knownNames.size < 256) knownNames.set(raw, name);
   return name;
