@@ -3,8 +3,8 @@
 // dispatch-handler protocol (onRequestStart, onResponseStart/Data/End/Error and a controller with
 // pause, resume and abort), so http.ts's Exchange runs on it or on undici alike; proxies stay on
 // undici (proxyDispatcher.ts). Why: for many small files undici's general machinery (its Request
-// object, header conversions, the wasm parser's calls, a timer per request) cost more than half of
-// the per-file time our engine adds over a raw socket (see the README's benchmark notes).
+// object, header conversions, the wasm parser's calls, a timer per request) cost about a third of
+// what our engine adds over a raw socket (see the README's design and benchmark notes).
 import net from 'node:net';
 import type { Dispatcher as DispatcherTypes } from 'undici';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
