@@ -6,7 +6,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { statusText } from './lazyModules';
 import type { Duplex } from 'node:stream';
 import type { Agent, Dispatcher as DispatcherTypes } from 'undici';
-import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import type Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import { SettledDispatcher } from './settledDispatcher';
 import type { TrustOptions } from './http';
 import { DownloadError, toDownloadError } from './errors';
 import { proxyDisplayName, proxyFor, type ProxyPlan } from './proxy';
@@ -16,7 +17,7 @@ type DispatchOptions = DispatcherTypes.DispatchOptions;
 type DispatchHandler = DispatcherTypes.DispatchHandler;
 type Controller = DispatcherTypes.DispatchController;
 
-export class ProxyRoutingDispatcher extends Dispatcher {
+export class ProxyRoutingDispatcher extends SettledDispatcher {
   private readonly proxyAgents = new Map<string, Dispatcher>();
   /** origin → its proxy (null: direct); a batch meets few origins and asks for each many times. */
   private readonly routes = new Map<string, URL | null>();
@@ -35,24 +36,12 @@ export class ProxyRoutingDispatcher extends Dispatcher {
     return this.proxyAgent(proxy).dispatch(options, new ProxyErrorNamer(handler, proxy, String(options.origin)));
   }
 
-  close(): Promise<void>;
-  close(callback: () => void): void;
-  close(callback?: () => void): Promise<void> | void {
-    const closed = Promise.all(this.dispatchers().map((d) => d.close())).then(() => undefined);
-    if (!callback) return closed;
-    void closed.then(callback);
+  protected closeAll(): Promise<void> {
+    return Promise.all(this.dispatchers().map((d) => d.close())).then(() => undefined);
   }
 
-  destroy(): Promise<void>;
-  destroy(err: Error | null): Promise<void>;
-  destroy(callback: () => void): void;
-  destroy(err: Error | null, callback: () => void): void;
-  destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
-    const err = typeof errOrCallback === 'function' ? null : (errOrCallback ?? null);
-    const done = typeof errOrCallback === 'function' ? errOrCallback : callback;
-    const destroyed = Promise.all(this.dispatchers().map((d) => d.destroy(err))).then(() => undefined);
-    if (!done) return destroyed;
-    void destroyed.then(done);
+  protected destroyAll(err: Error | null): Promise<void> {
+    return Promise.all(this.dispatchers().map((d) => d.destroy(err))).then(() => undefined);
   }
 
   private proxyOf(origin: string): URL | undefined {

@@ -7,8 +7,8 @@
 // what our engine adds over a raw socket (see the README's design and benchmark notes).
 import net from 'node:net';
 import type { Dispatcher as DispatcherTypes } from 'undici';
-import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import type { TrustOptions } from '../http';
+import { SettledDispatcher } from '../settledDispatcher';
 import { tlsModule } from '../lazyModules';
 import { HttpParserError, ResponseParser, type ResponseHead } from './responseParser';
 
@@ -35,7 +35,7 @@ function codedError(message: string, code: string): Error {
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\r\n\0]/;
 
-export class H1Dispatcher extends Dispatcher {
+export class H1Dispatcher extends SettledDispatcher {
   private readonly pools = new Map<string, OriginPool>();
   private destroyed = false;
   private ticker: NodeJS.Timeout | undefined;
@@ -69,29 +69,17 @@ export class H1Dispatcher extends Dispatcher {
     return true;
   }
 
-  close(): Promise<void>;
-  close(callback: () => void): void;
-  close(callback?: () => void): Promise<void> | void {
-    const closed = this.destroy(null);
-    if (!callback) return closed;
-    void closed.then(callback);
+  protected closeAll(): Promise<void> {
+    return this.destroyAll(null);
   }
 
-  destroy(): Promise<void>;
-  destroy(err: Error | null): Promise<void>;
-  destroy(callback: () => void): void;
-  destroy(err: Error | null, callback: () => void): void;
-  destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
-    const err = typeof errOrCallback === 'function' ? null : (errOrCallback ?? null);
-    const done = typeof errOrCallback === 'function' ? errOrCallback : callback;
+  protected destroyAll(err: Error | null): Promise<void> {
     this.destroyed = true;
     clearInterval(this.ticker);
     this.ticker = undefined;
     for (const pool of this.pools.values()) pool.destroy(err ?? codedError('the client is destroyed', 'UND_ERR_DESTROYED'));
     this.pools.clear();
-    const destroyed = Promise.resolve();
-    if (!done) return destroyed;
-    void destroyed.then(done);
+    return Promise.resolve();
   }
 
   /** One coarse timer checks every connection's deadline: cheaper than a timer per request. */
