@@ -14,7 +14,7 @@ import type { NameAllocator } from './nameAllocator';
 import { redactUrl } from './urlCheck';
 import { statusText } from './lazyModules';
 import { entryRelativePath, nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
-import { metaPathOf, PART_SUFFIX, PartFile, readResumeState, removePartFiles, writeResumeRecord, type ResumeRecord, type ResumeState, type WriteBound } from './partFile';
+import { PART_SUFFIX, PartFile, readResumeState, removePartFiles, removeResumeRecord, writeResumeRecord, type ResumeRecord, type ResumeState, type WriteBound } from './partFile';
 import { MIN_SEGMENT_BYTES, planSplit, RangesRefused, SegmentRun } from './segments';
 import { requestHeaders } from './requestHeaders';
 import { HostPoliteness, RATE_LIMIT_STATUSES } from './hostPoliteness';
@@ -516,7 +516,7 @@ async function finish(item: Item, ctx: DownloadContext, partPath: string, size: 
   const modified = lastModified === undefined ? NaN : Date.parse(lastModified);
   if (!Number.isNaN(modified)) fs.utimesSync(finalPath, new Date(), new Date(modified));
   item.resume = undefined;
-  if (item.resumeRecordOnDisk) await fs.promises.rm(metaPathOf(partPath), { force: true });
+  if (item.resumeRecordOnDisk) await removeResumeRecord(partPath);
   item.resumeRecordOnDisk = false;
 }
 

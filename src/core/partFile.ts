@@ -45,6 +45,15 @@ export const PART_SUFFIX = '.part';
 
 export const metaPathOf = (partPath: string): string => `${partPath}.meta`;
 
+/**
+ * The record's next version, renamed over it: a run killed while writing it leaves the previous
+ * record whole (a truncated one would lose every byte downloaded so far).
+ */
+const metaTemporaryOf = (partPath: string): string => `${metaPathOf(partPath)}.tmp`;
+
+/** Every file a download keeps beside its target while it is unfinished. */
+export const partFilesOf = (partPath: string): string[] => [partPath, metaPathOf(partPath), metaTemporaryOf(partPath)];
+
 /** A `.part` that can be continued: it exists, is non-empty, and a validator for it is recorded. */
 export async function readResumeState(partPath: string, url: string): Promise<ResumeState | undefined> {
   try {
@@ -61,12 +70,21 @@ export async function readResumeState(partPath: string, url: string): Promise<Re
 }
 
 export async function writeResumeRecord(partPath: string, record: ResumeRecord): Promise<void> {
-  await fs.promises.writeFile(metaPathOf(partPath), JSON.stringify(record));
+  const temporary = metaTemporaryOf(partPath);
+  await fs.promises.writeFile(temporary, JSON.stringify(record));
+  await fs.promises.rename(temporary, metaPathOf(partPath));
 }
 
 /** The same, synchronously: small, and on the path where a later await could see it half-done. */
 export function writeResumeRecordSync(partPath: string, record: ResumeRecord): void {
-  fs.writeFileSync(metaPathOf(partPath), JSON.stringify(record));
+  const temporary = metaTemporaryOf(partPath);
+  fs.writeFileSync(temporary, JSON.stringify(record));
+  fs.renameSync(temporary, metaPathOf(partPath));
+}
+
+/** Removes the resume record (and a next version a killed run left unrenamed). */
+export async function removeResumeRecord(partPath: string): Promise<void> {
+  await Promise.all([fs.promises.rm(metaPathOf(partPath), { force: true }), fs.promises.rm(metaTemporaryOf(partPath), { force: true })]);
 }
 
 function validSegments(segments: unknown, total: number | undefined): boolean {
@@ -81,7 +99,7 @@ function validSegments(segments: unknown, total: number | undefined): boolean {
 }
 
 export async function removePartFiles(partPath: string): Promise<void> {
-  await Promise.all([fs.promises.rm(partPath, { force: true }), fs.promises.rm(metaPathOf(partPath), { force: true })]);
+  await Promise.all(partFilesOf(partPath).map((file) => fs.promises.rm(file, { force: true })));
 }
 
 /** Bytes buffered before the connection is paused; bounds memory whatever the file size. */

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isStrictlyInside } from '../core/naming';
-import { metaPathOf, PART_SUFFIX } from '../core/partFile';
+import { PART_SUFFIX, partFilesOf } from '../core/partFile';
 
 export interface DiscardResult {
   /** Files removed (absolute paths). */
@@ -40,7 +40,7 @@ export async function removePartFiles(targetDir: string, relativePaths: Iterable
       continue;
     }
     const partPath = `${file}${PART_SUFFIX}`;
-    for (const candidate of [partPath, metaPathOf(partPath)]) {
+    for (const candidate of partFilesOf(partPath)) {
       try {
         const stat = await fs.promises.lstat(candidate);
         if (!stat.isFile()) {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BodyConsumer, Exchange } from '../../src/core/http';
-import { PartFile } from '../../src/core/partFile';
+import { PartFile, partFilesOf, removePartFiles, removeResumeRecord, writeResumeRecord, writeResumeRecordSync } from '../../src/core/partFile';
 
 /**
  * Stands in for a response body: the test pushes chunks as fast as it likes and sees whether the
@@ -100,5 +100,35 @@ describe('PartFile.writeBody', () => {
     await assert.rejects(done, /connection reset/);
     part.close();
     assert.equal(fs.statSync(part.path).size, 1000);
+  });
+});
+
+describe('resume records (.part.meta)', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'af-meta-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('are replaced whole: a write that fails keeps the previous record, and no next version is left', async () => {
+    const part = path.join(dir, 'big.bin.part');
+    const meta = `${part}.meta`;
+    writeResumeRecordSync(part, { url: 'http://h/big.bin', etag: '"v1"' });
+    await writeResumeRecord(part, { url: 'http://h/big.bin', etag: '"v2"' });
+    assert.deepEqual(fs.readdirSync(dir), ['big.bin.part.meta']);
+    assert.equal(JSON.parse(fs.readFileSync(meta, 'utf8')).etag, '"v2"');
+    // The next version cannot be written (a folder stands in its way): the record on disk stays whole.
+    fs.mkdirSync(`${meta}.tmp`);
+    assert.throws(() => writeResumeRecordSync(part, { url: 'http://h/big.bin', etag: '"v3"' }), /EISDIR/);
+    assert.equal(JSON.parse(fs.readFileSync(meta, 'utf8')).etag, '"v2"');
+    fs.rmdirSync(`${meta}.tmp`);
+  });
+
+  it('are removed with what a killed run left of their next version', async () => {
+    const part = path.join(dir, 'big.bin.part');
+    for (const file of partFilesOf(part)) fs.writeFileSync(file, 'x');
+    await removeResumeRecord(part);
+    assert.deepEqual(fs.readdirSync(dir), ['big.bin.part']);
+    for (const file of partFilesOf(part)) fs.writeFileSync(file, 'x');
+    await removePartFiles(part);
+    assert.deepEqual(fs.readdirSync(dir), []);
   });
 });
