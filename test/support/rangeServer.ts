@@ -18,13 +18,13 @@ export interface RangeServerOptions {
   ignoreRanges?: boolean;
   /** Announce `Accept-Ranges: bytes` (default true). */
   acceptRanges?: boolean;
+  /** Serve this file, under a new ETag, to every request after the first (a change mid-download, at a known point). */
+  changeAfterFirst?: Buffer;
 }
 
 export interface RangeServer {
   url(path?: string): string;
   readonly requests: RangeRequest[];
-  /** The file served from now on, under a new ETag (a validator change mid-download). */
-  replace(body: Buffer): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +49,10 @@ export async function startRangeServer(initial: Buffer, options: RangeServerOpti
       headers['content-range'] = `bytes ${start}-${end}/${file.length}`;
     }
     requests.push({ range: req.headers.range, ifRange: typeof ifRange === 'string' ? ifRange : undefined, status });
+    if (requests.length === 1 && options.changeAfterFirst) {
+      body = options.changeAfterFirst;
+      version++;
+    }
     headers['content-length'] = end - start + 1;
     res.writeHead(status, headers);
     let position = start;
@@ -79,10 +83,6 @@ export async function startRangeServer(initial: Buffer, options: RangeServerOpti
   return {
     url: (path = '/file.bin') => origin + path,
     requests,
-    replace(next) {
-      body = next;
-      version++;
-    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
