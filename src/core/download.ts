@@ -15,7 +15,7 @@ import { redactUrl } from './urlCheck';
 import { statusText } from './lazyModules';
 import { entryRelativePath, nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
 import { PART_SUFFIX, PartFile, readResumeState, removePartFiles, removeResumeRecord, writeResumeRecord, type ResumeRecord, type ResumeState, type WriteBound } from './partFile';
-import { MIN_SEGMENT_BYTES, planSplit, RangesRefused, SegmentRun } from './segments';
+import { MIN_SEGMENT_BYTES, planSplit, RangesRefused, SegmentRun, SPLIT_DECISION_MS, SPLIT_RECHECK_MS } from './segments';
 import { requestHeaders } from './requestHeaders';
 import { HostPoliteness, RATE_LIMIT_STATUSES } from './hostPoliteness';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry';
@@ -391,7 +391,11 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
           if (split) split.progress(split.segments[0], position);
         },
       };
-  const startedAt = performance.now();
+  // The window the connection's speed is measured over: from the first byte, then each second
+  // while it stays fast (segments.ts SPLIT_RECHECK_MS).
+  let windowAt = performance.now();
+  let windowFrom = offset;
+  let decisionMs = SPLIT_DECISION_MS;
   try {
     await part.writeBody(body, offset, (chunk) => {
       ctx.addBytes(item, chunk.length);
@@ -401,8 +405,15 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
       }
       hash?.update(chunk);
       if (decided) return;
-      const plan = planSplit(performance.now() - startedAt, item.bytes, total!, maxParts);
+      const now = performance.now();
+      const plan = planSplit(now - windowAt, item.bytes, total!, maxParts, item.bytes - windowFrom, decisionMs);
       if (plan === undefined) return;
+      if (plan === 'fast') {
+        windowAt = now;
+        windowFrom = item.bytes;
+        decisionMs = SPLIT_RECHECK_MS;
+        return;
+      }
       decided = true;
       if (!plan) return;
       // The first range is this connection's: only what is on disk counts as done.

@@ -15,6 +15,11 @@ import type { DownloadOptions } from './types';
 
 /** How long the first connection runs before its speed decides whether splitting pays. */
 export const SPLIT_DECISION_MS = 20;
+/**
+ * A connection found fast is measured again over each such span: servers that cap a connection
+ * often let a first burst through at full speed (a token bucket), and only then slow down.
+ */
+export const SPLIT_RECHECK_MS = 1000;
 /** No range is smaller than this: below it a request costs more than it saves. */
 export const MIN_SEGMENT_BYTES = 2 * 1024 * 1024;
 /** A connection this fast is not split: the CPU, not the network, is then the limit (measured). */
@@ -25,16 +30,27 @@ export const MIN_REMAINING_MS = 1000;
 const SAVE_INTERVAL_MS = 1000;
 
 /**
- * Whether to split the rest of a download, `elapsedMs` after its first byte, with `position` bytes
- * received of `total`: undefined (too early to say), null (never), or the segments, the first of
- * which is the running connection's (from 0, `done` = position).
+ * Whether to split the rest of a download with `position` bytes received of `total`, measured
+ * over a window of `elapsedMs` in which `windowBytes` arrived (by default: since the first byte):
+ * undefined (too early to say), 'fast' (not now: measure again over the next SPLIT_RECHECK_MS),
+ * null (never), or the segments, the first of which is the running connection's (from 0,
+ * `done` = position).
  */
-export function planSplit(elapsedMs: number, position: number, total: number, maxParts: number): Segment[] | null | undefined {
+export function planSplit(
+  elapsedMs: number,
+  position: number,
+  total: number,
+  maxParts: number,
+  windowBytes = position,
+  decisionMs = SPLIT_DECISION_MS,
+): Segment[] | 'fast' | null | undefined {
   if (maxParts < 2) return null;
-  if (elapsedMs < SPLIT_DECISION_MS) return position >= total ? null : undefined;
-  const rate = position / (elapsedMs / 1000);
   const remaining = total - position;
-  if (rate >= FAST_CONNECTION_BYTES_PER_SECOND || (remaining / Math.max(rate, 1)) * 1000 < MIN_REMAINING_MS) return null;
+  if (elapsedMs < decisionMs) return remaining <= 0 ? null : undefined;
+  if (remaining < 2 * MIN_SEGMENT_BYTES) return null;
+  const rate = windowBytes / (elapsedMs / 1000);
+  if (rate >= FAST_CONNECTION_BYTES_PER_SECOND) return 'fast';
+  if ((remaining / Math.max(rate, 1)) * 1000 < MIN_REMAINING_MS) return null;
   const parts = Math.min(maxParts, Math.floor(remaining / MIN_SEGMENT_BYTES));
   if (parts < 2) return null;
   const size = Math.ceil(remaining / parts);

@@ -51,6 +51,19 @@ describe('segmented downloads (integration)', function () {
     assert.deepEqual(fs.readdirSync(out), ['file.bin'], 'no .part or .part.meta left');
   });
 
+  it('splits once a connection that started fast slows down (a burst, then the cap)', async () => {
+    const data = payload(24 * MiB);
+    // 6 MiB at full speed (faster than any split would be), then 2 MiB/s: 9 s on one connection.
+    const s = await server(data, { rate: 2 * MiB, burstBytes: 6 * MiB });
+    const dir = tempDir('burst');
+    const out = path.join(dir, 'out');
+    const run = await fetchList(writeList(dir, 'l.txt', [s.url()]), out);
+
+    assert.equal(run.code, 0, run.describe());
+    assert.equal(sha256(readFile(out, 'file.bin')), sha256(data));
+    assert.ok(ranges(s).length >= 2, `ranges requested after the burst: ${JSON.stringify(ranges(s))}`);
+  });
+
   it('continues a killed segmented run with range requests for the missing bytes only', async () => {
     const data = payload(16 * MiB);
     // Slow enough that the kill, after the first progress save (1 s in), lands mid-download:

@@ -18,6 +18,8 @@ export interface RangeServerOptions {
   ignoreRanges?: boolean;
   /** Announce `Accept-Ranges: bytes` (default true). */
   acceptRanges?: boolean;
+  /** The first this many bytes of each response go out at full speed, then `rate` applies (a token bucket's burst). */
+  burstBytes?: number;
   /** Serve this file, under a new ETag, to every request after the first (a change mid-download, at a known point). */
   changeAfterFirst?: Buffer;
 }
@@ -57,11 +59,14 @@ export async function startRangeServer(initial: Buffer, options: RangeServerOpti
     res.writeHead(status, headers);
     let position = start;
     let sent = 0;
-    const startedAt = Date.now();
     let timer: NodeJS.Timeout | undefined;
+    let burstEnd: number | undefined;
+    /** When the burst was sent: the capped rate counts from there. */
+    const burstEndedAt = () => (burstEnd ??= Date.now());
     const pump = () => {
       while (position <= end) {
-        const due = (sent / options.rate) * 1000 - (Date.now() - startedAt);
+        const burst = options.burstBytes ?? 0;
+        const due = sent < burst ? 0 : ((sent - burst) / options.rate) * 1000 - (Date.now() - burstEndedAt());
         if (due > 0) {
           timer = setTimeout(pump, due);
           return;
