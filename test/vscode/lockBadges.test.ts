@@ -137,15 +137,17 @@ describe('Asset Fetch in VS Code: badges of files out of date against the lockfi
     await finished;
     await checked;
     const file = path.join(testDir, 'kept.bin');
-    const { atime, mtime } = fs.statSync(file);
+    // An old time, clearly before the lockfile's: the file's own time can fall in the same
+    // clock tick as the lockfile's last write, and a fresh-clone CI run once saw it after.
+    const old = new Date(fs.statSync(lockFile).mtimeMs - 10_000);
     const bytes = Buffer.from(body('kept.bin'));
     bytes[1] ^= 1;
     const quick = nextCheck(lockFile, 'checked');
-    // Replaced at once by a file of its size and time (the worker, another thread, must not see
-    // the new bytes with a new time in between).
+    // Replaced at once by a file of its size and an old time (the worker, another thread, must
+    // not see the new bytes with a new time in between).
     const replacement = path.join(testDir, 'kept.bin.new');
     fs.writeFileSync(replacement, bytes);
-    fs.utimesSync(replacement, atime, mtime);
+    fs.utimesSync(replacement, old, old);
     fs.renameSync(replacement, file);
     await quick;
     assert.equal(decoration(file)?.badge, '↓', 'the quick check took it as recorded (same size, not modified after the lockfile)');

@@ -76,7 +76,14 @@ export class Workbench {
       throw new Error(`command "${title}" is not offered in the palette; rows: ${JSON.stringify(offered)}`);
     });
     await row.click();
-    await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden' });
+    // The palette closes; a command that asks something opens its own input in the same widget,
+    // sometimes before the widget was ever seen hidden: either ends the wait.
+    await this.page.waitForFunction((selector) => {
+      const widget = document.querySelector(selector);
+      if (!widget || widget.getClientRects().length === 0) return true;
+      const input = widget.querySelector('input');
+      return !widget.classList.contains('quick-input-widget-closing') && input !== null && !input.value.startsWith('>');
+    }, QUICK_INPUT);
   }
 
   /** The palette row of a command: its id when given, and exactly its title. */
