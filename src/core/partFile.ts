@@ -1,6 +1,7 @@
 // The temporary file a download streams into (`<name>.part`) and its resume record
 // (`<name>.part.meta`: the validators that make a later Range + If-Range request safe).
 import fs from 'node:fs';
+import { writeFileAtomic, writeFileAtomicSync } from './atomicFile';
 import type { BandwidthBudget } from './bandwidth';
 import type { BodySource } from './contentDecoding';
 
@@ -70,21 +71,17 @@ export async function readResumeState(partPath: string, url: string): Promise<Re
 }
 
 export async function writeResumeRecord(partPath: string, record: ResumeRecord): Promise<void> {
-  const temporary = metaTemporaryOf(partPath);
-  await fs.promises.writeFile(temporary, JSON.stringify(record));
-  await fs.promises.rename(temporary, metaPathOf(partPath));
+  await writeFileAtomic(metaPathOf(partPath), JSON.stringify(record), metaTemporaryOf(partPath));
 }
 
 /** The same, synchronously: small, and on the path where a later await could see it half-done. */
 export function writeResumeRecordSync(partPath: string, record: ResumeRecord): void {
-  const temporary = metaTemporaryOf(partPath);
-  fs.writeFileSync(temporary, JSON.stringify(record));
-  fs.renameSync(temporary, metaPathOf(partPath));
+  writeFileAtomicSync(metaPathOf(partPath), JSON.stringify(record), metaTemporaryOf(partPath));
 }
 
 /** Removes the resume record (and a next version a killed run left unrenamed). */
 export async function removeResumeRecord(partPath: string): Promise<void> {
-  await Promise.all([fs.promises.rm(metaPathOf(partPath), { force: true }), fs.promises.rm(metaTemporaryOf(partPath), { force: true })]);
+  await Promise.all([metaPathOf(partPath), metaTemporaryOf(partPath)].map((file) => fs.promises.rm(file, { force: true })));
 }
 
 function validSegments(segments: unknown, total: number | undefined): boolean {

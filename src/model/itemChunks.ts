@@ -6,6 +6,7 @@
 // a folder (an empty window) the chunks go to workspace state under their own keys.
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../core/atomicFile';
 import type { BatchStorage } from './batchStore';
 
 export interface ItemChunkStorage {
@@ -31,7 +32,6 @@ export class FileChunks implements ItemChunkStorage {
   private tail: Promise<void> = Promise.resolve();
   /** Batch folders made by this window: one mkdir per batch, not per chunk. */
   private readonly made = new Set<string>();
-  private temporary = 0;
 
   constructor(private readonly dir: string) {}
 
@@ -55,10 +55,9 @@ export class FileChunks implements ItemChunkStorage {
         await fs.promises.mkdir(folder, { recursive: true });
         this.made.add(folder);
       }
-      const temporary = `${file}.${process.pid}.${this.temporary++}.tmp`;
       try {
-        await fs.promises.writeFile(temporary, text);
-        await fs.promises.rename(temporary, file);
+        // One write at a time (the queue): the process's one temporary name per file is enough.
+        await writeFileAtomic(file, text);
       } catch (err) {
         // The folder went away (removed from outside): the next write makes it again.
         this.made.delete(folder);
