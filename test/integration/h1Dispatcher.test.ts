@@ -169,6 +169,15 @@ describe('HTTP/1.1 client (integration)', () => {
     assert.equal(s.connections(), 0);
   });
 
+  it("passes a socket's own error on (a refused connection says so, not just 'closed')", async () => {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const outcome = await get(client(), `http://127.0.0.1:${port}`, '/');
+    assert.equal(outcome.error?.code, 'ECONNREFUSED');
+  });
+
   it('fails what is waiting when it is destroyed', async () => {
     const s = await server(() => undefined);
     const dispatcher = new H1Dispatcher(options({ connections: 1 }));

@@ -10,7 +10,7 @@ import type { Dispatcher as DispatcherTypes } from 'undici';
 import type { TrustOptions } from '../http';
 import { SettledDispatcher } from '../settledDispatcher';
 import { tlsModule } from '../lazyModules';
-import { HttpParserError, ResponseParser, type ResponseHead } from './responseParser';
+import { HEADER_NAME, ResponseParser, type ResponseHead } from './responseParser';
 
 type DispatchOptions = DispatcherTypes.DispatchOptions;
 type DispatchHandler = DispatcherTypes.DispatchHandler;
@@ -32,7 +32,6 @@ function codedError(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\r\n\0]/;
 
 export class H1Dispatcher extends SettledDispatcher {
@@ -45,7 +44,7 @@ export class H1Dispatcher extends SettledDispatcher {
   }
 
   dispatch(options: DispatchOptions, handler: DispatchHandler): boolean {
-    const request = new RequestRun(options, handler);
+    const request = new RequestRun(handler);
     handler.onRequestStart?.(request, {});
     if (request.aborted) return true;
     if (this.destroyed) {
@@ -69,6 +68,7 @@ export class H1Dispatcher extends SettledDispatcher {
     return true;
   }
 
+  /** Ends at once, as destroy: a batch closes its dispatcher only when no request is wanted any more. */
   protected closeAll(): Promise<void> {
     return this.destroyAll(null);
   }
@@ -131,15 +131,13 @@ class RequestRun implements DispatcherTypes.DispatchController {
   pool: OriginPool | undefined;
   aborted = false;
   paused = false;
+  /** Why it was aborted (part of the controller interface). */
   reason: Error | null = null;
   /** Retried once already on a fresh connection (a kept-alive one had been closed by the server). */
   retried = false;
   private settled = false;
 
-  constructor(
-    readonly options: DispatchOptions,
-    readonly handler: DispatchHandler,
-  ) {}
+  constructor(readonly handler: DispatchHandler) {}
 
   pause(): void {
     this.paused = true;
@@ -309,9 +307,9 @@ class Connection {
       onComplete: (reusable) => this.onComplete(reusable),
     });
     this.socket.on('data', (data: Buffer) => this.onData(data));
-    this.socket.on('end', () => this.onEnd());
-    this.socket.on('error', (err) => this.onClose(err));
-    this.socket.on('close', () => this.onClose(undefined));
+    this.socket.on('end', () => this.ended());
+    this.socket.on('error', (err) => this.ended(err));
+    this.socket.on('close', () => this.ended());
   }
 
   run(request: RequestRun): void {
@@ -386,7 +384,7 @@ class Connection {
     try {
       used = this.parser.execute(data);
     } catch (err) {
-      this.destroy(err instanceof HttpParserError ? err : (err as Error));
+      this.destroy(err as Error);
       return;
     }
     if (this.current !== request || this.closed) return;
@@ -424,32 +422,18 @@ class Connection {
     request?.end();
   }
 
-  private onEnd(): void {
-    const request = this.current;
-    if (request && !this.parser.done) {
+  /**
+   * The socket ended, failed (`error`) or closed: a response read to the end of the connection is
+   * complete, any other one under way has failed. Then the connection is gone.
+   */
+  private ended(error?: Error): void {
+    if (this.current && !this.parser.done) {
       try {
+        if (error) throw error;
         this.parser.finish();
       } catch (err) {
         this.failCurrent(err as Error);
       }
-    }
-    this.close();
-  }
-
-  private onClose(error: Error | undefined): void {
-    if (this.current) {
-      const request = this.current;
-      if (!this.parser.done) {
-        try {
-          if (error) throw error;
-          this.parser.finish();
-        } catch (err) {
-          this.failCurrent(err as Error);
-        }
-      } else {
-        this.current = undefined;
-      }
-      if (this.current === request) this.current = undefined;
     }
     this.close();
   }

@@ -48,11 +48,15 @@ const enum State {
 }
 
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: [^\r\n]*)?$/;
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A header name: an RFC 9110 token (checked in responses here, in requests by h1Dispatcher.ts). */
+export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})[ \t]*(?:;[^\r\n]*)?$/;
 const DIGITS = /^\d{1,15}$/;
 
-/** One response at a time; `reset()` before the next on the same connection. */
+/**
+ * One response at a time; `reset()` before the next on the same connection. Responses to HEAD and
+ * CONNECT are never asked for: every 1xx is skipped, 101 refused.
+ */
 export class ResponseParser {
   private state = State.Head;
   /** Bytes of an unfinished head, chunk-size line or trailer section. */
@@ -60,10 +64,7 @@ export class ResponseParser {
   private remaining = 0;
   private head: ResponseHead | undefined;
 
-  constructor(
-    private readonly events: ParserEvents,
-    /** Responses to HEAD and CONNECT are never asked for: every 1xx is skipped, 101 refused. */
-  ) {}
+  constructor(private readonly events: ParserEvents) {}
 
   get started(): boolean {
     return this.held !== undefined || this.state !== State.Head;
