@@ -158,7 +158,8 @@ export class PartFile {
     return new Promise((resolve, reject) => {
       let pending: Buffer[] = [];
       let pendingBytes = 0;
-      let writing = false;
+      /** Bytes handed to the file system and not yet written: they count towards the bound. */
+      let writingBytes = 0;
       let ended = false;
       let failure: unknown;
       let paused = false;
@@ -180,7 +181,7 @@ export class PartFile {
       };
       // Runs whenever something changed: writes what is due, or settles once the file is idle.
       const step = () => {
-        if (writing) return;
+        if (writingBytes > 0) return;
         if (failure !== undefined) {
           // Keep what arrived, so a retry or a later run can resume from it.
           if (pending.length > 0) {
@@ -203,9 +204,9 @@ export class PartFile {
           const bytes = pendingBytes;
           pending = [];
           pendingBytes = 0;
-          writing = true;
+          writingBytes = bytes;
           fs.writev(fd, buffers, offset, (err, written) => {
-            writing = false;
+            writingBytes = 0;
             if (err) failure ??= err;
             else if (written !== bytes) failure ??= new Error(`short write: ${written} of ${bytes} bytes (disk full?)`);
             else {
@@ -235,7 +236,7 @@ export class PartFile {
         onData(received) {
           if (failure !== undefined || ended) return;
           let chunk = received;
-          const room = bound ? bound.end - (offset + pendingBytes) : Infinity;
+          const room = bound ? bound.end - (offset + writingBytes + pendingBytes) : Infinity;
           if (chunk.length > room) {
             // The rest of the file is another connection's: keep what is ours, close this one.
             chunk = chunk.subarray(0, Math.max(0, room));

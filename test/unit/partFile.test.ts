@@ -101,6 +101,24 @@ describe('PartFile.writeBody', () => {
     part.close();
     assert.equal(fs.statSync(part.path).size, 1000);
   });
+
+  it('stops at a bound moved down while a write is in flight, counting the bytes being written', async () => {
+    // A segmented download moves the first connection's bound down when it splits, which can
+    // happen while a batch is being written; those bytes still count towards the bound.
+    const body = new FakeBody();
+    const part = new PartFile(path.join(dir, 'split.bin.part'), false);
+    const MiB = 1024 * 1024;
+    const bound = { end: 64 * MiB, positions: [] as number[], written(position: number) { this.positions.push(position); } };
+    const done = part.writeBody(body.asExchange(), 0, () => undefined, { bound });
+    body.consumer!.onData(Buffer.alloc(MiB, 1)); // a full batch: its write starts now
+    bound.end = MiB + 1000; // the split: this connection keeps 1000 more bytes
+    body.consumer!.onData(Buffer.alloc(MiB, 2));
+    assert.ok(body.aborted, 'the connection is closed at the bound');
+    assert.equal(await done, MiB + 1000);
+    part.close();
+    assert.equal(fs.statSync(part.path).size, MiB + 1000);
+    assert.ok(Math.max(...bound.positions) <= bound.end, `reported positions stay within the bound (saw ${bound.positions.join(', ')})`);
+  });
 });
 
 describe('resume records (.part.meta)', () => {
