@@ -14,7 +14,7 @@ import type { NameAllocator } from './nameAllocator';
 import { redactUrl } from './urlCheck';
 import { statusText } from './lazyModules';
 import { entryRelativePath, nameFromContentDisposition, nameFromHost, nameFromUrl } from './naming';
-import { PART_SUFFIX, PartFile, readResumeState, removePartFiles, removeResumeRecord, writeResumeRecord, type ResumeRecord, type ResumeState, type WriteBound } from './partFile';
+import { PART_SUFFIX, PartFile, RANGE_BUFFERING, readResumeState, removePartFiles, removeResumeRecord, writeResumeRecord, type ResumeRecord, type ResumeState, type WriteBound } from './partFile';
 import { MIN_SEGMENT_BYTES, planSplit, RangesRefused, SegmentRun, SPLIT_DECISION_MS, SPLIT_RECHECK_MS } from './segments';
 import { requestHeaders } from './requestHeaders';
 import { HostPoliteness, RATE_LIMIT_STATUSES } from './hostPoliteness';
@@ -419,6 +419,7 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
       // The first range is this connection's: only what is on disk counts as done.
       plan[0].done = written;
       bound!.end = plan[0].end;
+      bound!.buffering = RANGE_BUFFERING; // one of many connections now
       part.open(); // before the other connections write into it
       hash = undefined; // the checksum is computed over the finished file
       split = new SegmentRun(item, ctx, part.path, { ...record, total: total! }, plan, (reason) => response.exchange.abort(reason));

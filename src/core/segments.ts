@@ -8,7 +8,7 @@ import type { Cancellable } from './cancellation';
 import { CancelledError, DownloadError, toDownloadError } from './errors';
 import { getFollowingRedirects } from './http';
 import type { Item } from './item';
-import { PartFile, writeResumeRecordSync, type ResumeRecord, type ResumeState, type Segment } from './partFile';
+import { PartFile, RANGE_BUFFERING, writeResumeRecordSync, type ResumeRecord, type ResumeState, type Segment } from './partFile';
 import { requestHeaders } from './requestHeaders';
 import { redactUrl } from './urlCheck';
 import type { DownloadOptions } from './types';
@@ -194,7 +194,7 @@ export class SegmentRun {
     const file = new PartFile(this.partPath, true);
     try {
       await file.writeBody(response.exchange, from, (chunk) => this.ctx.addBytes(this.item, chunk.length), {
-        bound: { end: segment.end, written: (position) => this.progress(segment, position) },
+        bound: { end: segment.end, buffering: RANGE_BUFFERING, written: (position) => this.progress(segment, position) },
         budget: this.ctx.budget,
       });
     } finally {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BodyConsumer, Exchange } from '../../src/core/http';
-import { PartFile, partFilesOf, removePartFiles, removeResumeRecord, writeResumeRecord, writeResumeRecordSync } from '../../src/core/partFile';
+import { PartFile, RANGE_BUFFERING, partFilesOf, removePartFiles, removeResumeRecord, writeResumeRecord, writeResumeRecordSync, type WriteOptions } from '../../src/core/partFile';
 
 /**
  * Stands in for a response body: the test pushes chunks as fast as it likes and sees whether the
@@ -45,11 +45,12 @@ describe('PartFile.writeBody', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('pauses the connection instead of buffering a large body faster than the disk takes it', async () => {
+  /** Sends `total` bytes as a socket honouring pause would; returns the most that waited for the disk. */
+  async function mostUnwrittenWhileSending(options: WriteOptions): Promise<{ mostUnwritten: number; pauses: number }> {
     const body = new FakeBody();
     const part = new PartFile(path.join(dir, 'big.bin.part'), false);
     const chunk = Buffer.alloc(64 * 1024, 7);
-    const done = part.writeBody(body.asExchange(), 0, () => undefined);
+    const done = part.writeBody(body.asExchange(), 0, () => undefined, options);
 
     let sent = 0;
     let mostUnwritten = 0;
@@ -65,10 +66,25 @@ describe('PartFile.writeBody', () => {
     body.consumer!.onEnd();
     assert.equal(await done, total);
     part.close();
-
-    assert.ok(body.pauses > 0, 'the writer asked the connection to pause');
-    assert.ok(mostUnwritten <= 8 * 1024 * 1024, `at most a few MB wait for the disk (saw ${mostUnwritten} bytes)`);
     assert.equal(fs.statSync(part.path).size, total);
+    return { mostUnwritten, pauses: body.pauses };
+  }
+
+  it('pauses the connection instead of buffering a large body faster than the disk takes it', async () => {
+    const { mostUnwritten, pauses } = await mostUnwrittenWhileSending({});
+    assert.ok(pauses > 0, 'the writer asked the connection to pause');
+    assert.ok(mostUnwritten <= 8 * 1024 * 1024, `at most a few MB wait for the disk (saw ${mostUnwritten} bytes)`);
+  });
+
+  it('buffers less on each connection of a segmented download', async () => {
+    // Up to 16 connections write one file: what each holds back adds up.
+    const bound = { end: Number.MAX_SAFE_INTEGER, buffering: RANGE_BUFFERING };
+    const { mostUnwritten, pauses } = await mostUnwrittenWhileSending({ bound });
+    assert.ok(pauses > 0, 'the writer asked the connection to pause');
+    // A full buffer being written, the next one filling up, and the chunk that arrives meanwhile.
+    const limit = 2 * RANGE_BUFFERING.maxPendingBytes + 64 * 1024;
+    assert.ok(limit <= 3 * 1024 * 1024, 'a range connection holds back at most about 2 MiB');
+    assert.ok(mostUnwritten <= limit, `at most ${limit} bytes wait for the disk (saw ${mostUnwritten})`);
   });
 
   it('writes a small body in one go and creates no file for a body that never starts', async () => {
