@@ -26,6 +26,7 @@ const GiB = 1024 * MiB;
 const TIME_BIN = '/usr/bin/time';
 const LATENCY_MS = 40;
 const CAP_RATE = 8_000_000; // bytes/s per connection in the capped case
+const SEGMENTED_MEMORY_RATE = 40_000_000; // bytes/s per connection in the memory-segmented case
 /** Outputs larger than this are compared byte for byte with the source only on each tool's first
  *  run of a case (reading 1 GiB twice per run would double the large case's time); file count
  *  and sizes are checked on every run. */
@@ -53,6 +54,12 @@ const CASES = {
   capped: { server: 'capped', data: 'capped', label: `capped (1 × 64 MiB, ${CAP_RATE / 1e6} MB/s per connection)`, segmented: true, floor: ['--split', String(MiB)] },
   h2: { server: 'nginx-tls', data: 'small', label: 'h2 (2,000 × 16 KiB, nginx TLS + HTTP/2)' },
   memory: { server: 'nginx', data: null, count: 100_000, size: 1, label: 'memory (100,000 URLs × 1 B)', once: true },
+  // The issue's other memory target: one file over 16 ranges, each connection capped so that all
+  // of them are needed, and fast enough (16 × 40 MB/s) that buffers fill while writes queue.
+  'memory-segmented': {
+    server: 'capped', rate: SEGMENTED_MEMORY_RATE, data: 'large', segmented: true, once: true,
+    label: `memory, segmented (1 × 1 GiB, 16 ranges at ${SEGMENTED_MEMORY_RATE / 1e6} MB/s per connection)`,
+  },
 };
 for (const spec of Object.values(CASES)) {
   if (spec.data) Object.assign(spec, DATASETS[spec.data]);
@@ -866,7 +873,7 @@ async function main() {
         ca = tls.ca;
         results.h2Probe = sh(`curl -s -o /dev/null --cacert ${JSON.stringify(ca)} -w '%{http_version}' ${base}/${spec.data}/${fileName(0)}`) || null;
       } else {
-        const args = spec.server === 'delay' ? ['--delay-ms', String(LATENCY_MS)] : ['--rate', String(CAP_RATE)];
+        const args = spec.server === 'delay' ? ['--delay-ms', String(LATENCY_MS)] : ['--rate', String(spec.rate ?? CAP_RATE)];
         server = await startTestServer(opts.dataDir, work, args, name);
         base = `http://127.0.0.1:${server.port}`;
       }

@@ -112,10 +112,12 @@ export interface Buffering {
 const WHOLE_FILE_BUFFERING: Buffering = { maxPendingBytes: 4 * 1024 * 1024, batchBytes: 1024 * 1024 };
 /**
  * Each of the up to 16 connections of a segmented download: with the whole-file figures they
- * held up to 80 MiB between them while waiting for the thread pool (peak RSS 108-140 MB for
- * 1 GiB over 16 ranges; 92-94 MB with these, at the same speed).
+ * held up to 80 MiB between them while waiting for the thread pool, and peak RSS varied with
+ * when V8 collected the socket's spent chunks. 1 GiB over 16 ranges at 40 MB/s each (npm run
+ * bench -- --cases memory-segmented), 3 runs each: 1 MiB 125-172 MB, 512 KiB 98-104 MB, 256 KiB
+ * 91-92 MB, at the same speed (on tmpfs and on the disk). 4 MiB, by hand: 108-151 MB.
  */
-export const RANGE_BUFFERING: Buffering = { maxPendingBytes: 1024 * 1024, batchBytes: 256 * 1024 };
+export const RANGE_BUFFERING: Buffering = { maxPendingBytes: 256 * 1024, batchBytes: 64 * 1024 };
 const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | NOFOLLOW;
 const CONTINUE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | NOFOLLOW;
