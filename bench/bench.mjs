@@ -169,7 +169,7 @@ function parseOptions() {
   --out-dir DIR   write the downloads under DIR
   --json FILE     also write the results (every run) to FILE
   --ours-args=".." extra arguments for the asset-fetch CLI, e.g. --ours-args="--retries 0"
-  --memory-peers  run the peers on the 100,000-URL list too (one run each; aria2c takes minutes)
+  --memory-peers  run the peers in the memory cases too (one run each; aria2c takes minutes on the 100,000-URL list)
   --floor-h2      the floor client speaks HTTP/2 (node:http2) in the h2 case, not HTTP/1.1 over TLS
 env: BENCH_DATA (data cache dir), ASSET_FETCH_CLI (default for --cli)
 `,
