@@ -254,7 +254,7 @@ export class BatchRecord {
     const item = this.items[snapshot.id];
     if (!item) return undefined;
     this.fractionSum -= item.fraction;
-    item.snapshot = snapshot;
+    updateInPlace(item.snapshot, snapshot);
     this.fractionSum += item.fraction;
     this.trackRetry(item);
     return item;
@@ -625,4 +625,20 @@ export class DownloadsModel extends Disposable {
 export function isRetryable(item: ItemRecord): boolean {
   const { state, relativePath } = item.snapshot;
   return (state === 'failed' || state === 'cancelled') && relativePath !== undefined && !item.paused;
+}
+
+/**
+ * Copies `next` into `current`, keeping `current`'s strings where they are equal. `next` is a
+ * young object from a worker message: kept, it and its strings would be promoted to the old
+ * generation and die there, and every update of every item would add to the host's major GCs.
+ * Keys `next` lacks are cleared (optional fields the engine leaves out, e.g. `etag`).
+ */
+export function updateInPlace(current: ItemSnapshot, next: ItemSnapshot): void {
+  const target = current as unknown as Record<string, unknown>;
+  const source = next as unknown as Record<string, unknown>;
+  for (const key in target) if (!(key in source)) target[key] = undefined;
+  for (const key in source) {
+    const value = source[key];
+    if (target[key] !== value) target[key] = value;
+  }
 }

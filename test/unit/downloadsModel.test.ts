@@ -2,7 +2,7 @@
 // requests reach the engine.
 import assert from 'node:assert/strict';
 import { DEFAULT_OPTIONS, type BatchStats, type BatchUpdate, type HostWait, type ItemSnapshot } from '../../src/core';
-import { DownloadsModel, type ModelChange } from '../../src/model/downloadsModel';
+import { DownloadsModel, updateInPlace, type ModelChange } from '../../src/model/downloadsModel';
 import { hostWaitText, inTime } from '../../src/model/waits';
 import type { BatchMessage } from '../../src/worker/protocol';
 import { RecordingEngine } from '../support/recordingEngine';
@@ -281,5 +281,20 @@ describe('DownloadsModel', () => {
       assert.equal(inTime(now - 5, now), 'now');
       assert.equal(inTime(now + 125_000, now), 'in 2 min 05 s');
     });
+  });
+});
+
+describe('updateInPlace', () => {
+  it('makes the kept snapshot read as the new one: fields set, changed, and cleared when left out', () => {
+    const kept: ItemSnapshot = { id: 3, url: 'http://h/a.png', source: 'line 4', state: 'ok', relativePath: 'a.png', bytes: 10, total: 10, speed: 0, attempts: 1, etag: '"e1"', lastModified: 'Sun, 29 Nov 2026 10:00:00 GMT' };
+    const next: ItemSnapshot = { id: 3, url: 'http://h/a.png', source: 'line 4', state: 'failed', relativePath: 'a (1).png', bytes: 4, total: 10, speed: 0, attempts: 2, error: 'HTTP 404', errorCode: 'HTTP_STATUS' };
+    const same = kept;
+    updateInPlace(kept, next);
+    assert.equal(kept, same, 'the same object');
+    // What the views read of it: every field of `next`, and nothing it left out.
+    const read = Object.fromEntries(Object.entries(kept).filter(([, v]) => v !== undefined));
+    assert.deepEqual(read, next);
+    assert.equal(kept.etag, undefined);
+    assert.equal(kept.lastModified, undefined);
   });
 });
