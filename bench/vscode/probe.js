@@ -21,7 +21,7 @@ const { execFile } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
+const { monitorEventLoopDelay, performance, PerformanceObserver, constants: perfConstants } = require('node:perf_hooks');
 const vscode = require('vscode');
 
 const EXTENSION_ID = 'asset-fetch.asset-fetch';
@@ -107,8 +107,29 @@ async function untilQuiet(maxMs) {
   }
 }
 
+/**
+ * The host's garbage collections during a step (every extension's and VS Code's, not only ours):
+ * long pauses in the profiles are mostly major GCs, so their count says more than one p99 does.
+ */
+function watchGc() {
+  const gcs = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcs.push({ kind: entry.detail?.kind ?? 0, ms: entry.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => {
+    observer.takeRecords?.().forEach((entry) => gcs.push({ kind: entry.detail?.kind ?? 0, ms: entry.duration }));
+    observer.disconnect();
+    const sum = (list) => ({ count: list.length, totalMs: list.reduce((a, g) => a + g.ms, 0), maxMs: Math.max(0, ...list.map((g) => g.ms)) });
+    const major = gcs.filter((g) => g.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR);
+    const minor = gcs.filter((g) => g.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR);
+    return { major: sum(major), minor: sum(minor), other: sum(gcs.filter((g) => !major.includes(g) && !minor.includes(g))) };
+  };
+}
+
 /** Starts measuring; stop() returns the numbers of the interval. */
 function startMeasuring(config = {}) {
+  const gc = watchGc();
   const ticks = config.runnerPid ? processTicks(config.runnerPid, config.serverPids) : undefined;
   const startedAtEpochMs = Date.now();
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -120,6 +141,7 @@ function startMeasuring(config = {}) {
   return () => {
     histogram.disable();
     const wallMs = performance.now() - t0;
+    const gcs = gc();
     const ms = (ns) => ns / 1e6;
     const used = process.cpuUsage(cpu);
     const m = cpuTimes();
@@ -151,6 +173,8 @@ function startMeasuring(config = {}) {
       loadavg: os.loadavg()[0],
       /** CPU per process group in cores (from /proc; ticks of 1/clockTicks s, so coarse for short steps). */
       cpuCores,
+      /** The host's garbage collections in the step: count, total and longest pause (ms) by kind. */
+      gc: gcs,
     };
   };
 }
@@ -420,7 +444,8 @@ async function run() {
         log(`${step.name} run ${step.run}: start${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
         const numbers = step.kind === 'idle' ? await runIdle(step, config) : await runDownload(step, model, config, core);
         const other = numbers.cpuCores?.other ?? 0;
-        const summary = `p50 ${numbers.p50.toFixed(1)} p90 ${numbers.p90.toFixed(1)} p99 ${numbers.p99.toFixed(1)} max ${numbers.max.toFixed(1)} ms, wall ${(numbers.wallMs / 1000).toFixed(2)} s, other work ${other.toFixed(2)} cores`;
+        const gcText = numbers.gc ? `, major GCs ${numbers.gc.major.count} (longest ${numbers.gc.major.maxMs.toFixed(0)} ms), minor ${numbers.gc.minor.count} (${numbers.gc.minor.totalMs.toFixed(0)} ms)` : '';
+        const summary = `p50 ${numbers.p50.toFixed(1)} p90 ${numbers.p90.toFixed(1)} p99 ${numbers.p99.toFixed(1)} max ${numbers.max.toFixed(1)} ms, wall ${(numbers.wallMs / 1000).toFixed(2)} s, other work ${other.toFixed(2)} cores${gcText}`;
         if (other > config.contendedCores && attempt <= config.contendedRetries) {
           log(`${step.name} run ${step.run}: ${summary}: other work on the machine; repeating`);
           discarded.push({ p50: numbers.p50, p90: numbers.p90, p99: numbers.p99, max: numbers.max, wallMs: numbers.wallMs, otherCores: other });
