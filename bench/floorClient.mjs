@@ -6,11 +6,16 @@
 // written with fs.writeSync straight to <dir>/<basename> as they arrive. No retries, no .part
 // files, no progress, no checks beyond status and Content-Length (no chunked encoding).
 //
+// --safe: each whole file also gets the file-system calls asset-fetch makes for its guarantees (a
+// lock symlink against a second run, a check for an existing file, the body in <name>.part renamed
+// when complete, the server's Last-Modified as its time, the lock removed): what those calls cost,
+// without the engine's JavaScript.
+//
 // --split BYTES: a file is fetched in Range parts of that size spread over the connections (the
 // first part tells the length), each written at its offset (the floor for servers that cap each
 // connection's rate).
 //
-// usage: node bench/floorClient.mjs [--jobs 16] [--dir .] [--cacert ca.pem] [--h2] [--split N] LIST
+// usage: node bench/floorClient.mjs [--jobs 16] [--dir .] [--cacert ca.pem] [--h2] [--split N] [--safe] LIST
 
 import fs from 'node:fs';
 import http2 from 'node:http2';
@@ -27,15 +32,18 @@ const { values, positionals } = parseArgs({
     cacert: { type: 'string' },
     h2: { type: 'boolean', default: false },
     split: { type: 'string', default: '0' },
+    safe: { type: 'boolean', default: false },
   },
 });
 if (positionals.length !== 1) {
-  console.error('usage: node bench/floorClient.mjs [--jobs 16] [--dir .] [--cacert ca.pem] [--h2] [--split BYTES] LIST');
+  console.error('usage: node bench/floorClient.mjs [--jobs 16] [--dir .] [--cacert ca.pem] [--h2] [--split BYTES] [--safe] LIST');
   process.exit(2);
 }
 const jobs = Number(values.jobs);
 const dir = values.dir;
 const split = Number(values.split);
+const safe = values.safe;
+const LOCK_OWNER = `${process.pid} floor`;
 const ca = values.cacert ? fs.readFileSync(values.cacert) : undefined;
 
 const urls = fs.readFileSync(positionals[0], 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
@@ -134,6 +142,10 @@ async function h1Worker() {
       done.resolve();
       return;
     }
+    if (safe && !task.target) {
+      fs.symlinkSync(LOCK_OWNER, `${task.file}.part.lock`);
+      if (fs.existsSync(task.file)) die(`${task.file} exists`);
+    }
     const range = task.target ? `Range: bytes=${task.start}-${task.end}\r\n` : '';
     socket.write(`GET ${task.path} HTTP/1.1\r\nHost: ${hostHeader}\r\n${range}\r\n`);
     remaining = -1;
@@ -160,7 +172,8 @@ async function h1Worker() {
       fd = task.target.fd;
     } else {
       if (status !== 200) die(`${task.path}: HTTP ${status}`);
-      fd = fs.openSync(task.file, 'w');
+      if (safe) task.lastModified = /\r\nlast-modified:\s*([^\r]+)/i.exec(text)?.[1];
+      fd = fs.openSync(safe ? `${task.file}.part` : task.file, 'w');
       position = 0;
     }
   };
@@ -168,6 +181,11 @@ async function h1Worker() {
   const finish = () => {
     if (task.target) partDone(task.target);
     else fs.closeSync(fd);
+    if (safe && !task.target) {
+      fs.renameSync(`${task.file}.part`, task.file);
+      if (task.lastModified) fs.utimesSync(task.file, new Date(), new Date(task.lastModified));
+      fs.unlinkSync(`${task.file}.part.lock`);
+    }
     task = null;
     remaining = -1;
     next();
