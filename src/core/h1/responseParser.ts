@@ -213,12 +213,8 @@ export class ResponseParser {
       // A length beside a transfer coding is a smuggling sign: use the coding, then drop the connection.
       if (contentLength !== undefined) head.keepAlive = false;
     } else if (contentLength !== undefined) {
-      const values = (Array.isArray(contentLength) ? contentLength : [contentLength]).flatMap((v) => v.split(',').map((part: string) => part.trim()));
-      if (!values.every((v) => DIGITS.test(v)) || values.some((v) => v !== values[0])) {
-        throw new HttpParserError(`bad or conflicting Content-Length (${values.join(', ')})`, 'HPE_UNEXPECTED_CONTENT_LENGTH');
-      }
       head.framing = 'length';
-      head.length = Number(values[0]);
+      head.length = typeof contentLength === 'string' && DIGITS.test(contentLength) ? Number(contentLength) : agreedLength(contentLength);
     }
     this.head = head;
     this.events.onHead(head);
@@ -281,6 +277,15 @@ function lowerCaseName(raw: string): string {
   const name = raw.toLowerCase();
   if (knownNames.size < 256) knownNames.set(raw, name);
   return name;
+}
+
+/** A Content-Length given more than once or as a list: every value must be the same number. */
+function agreedLength(contentLength: string | string[]): number {
+  const values = (Array.isArray(contentLength) ? contentLength : [contentLength]).flatMap((v) => v.split(',').map((part: string) => part.trim()));
+  if (!values.every((v) => DIGITS.test(v)) || values.some((v) => v !== values[0])) {
+    throw new HttpParserError(`bad or conflicting Content-Length (${values.join(', ')})`, 'HPE_UNEXPECTED_CONTENT_LENGTH');
+  }
+  return Number(values[0]);
 }
 
 function joined(value: string | string[] | undefined): string {
