@@ -71,7 +71,7 @@ const PEERS = ['curl', 'wget2', 'aria2c'];
 const TOOLS = {
   ours: {
     label: 'asset-fetch',
-    bin: process.execPath,
+    bin: (ctx) => ctx.node,
     args: (job, ctx) => [
       ctx.cli, '--jobs', String(ctx.jobs), '--per-host', String(ctx.jobs), '--dir', job.out,
       // As many connections per file as aria2c's -x16 -s16 in the same cases.
@@ -81,7 +81,7 @@ const TOOLS = {
   },
   floor: {
     label: 'floor',
-    bin: process.execPath,
+    bin: (ctx) => ctx.node,
     args: (job, ctx) => [
       path.join(BENCH, 'floorClient.mjs'), '--jobs', String(ctx.jobs), '--dir', job.out,
       ...(job.ca ? ['--cacert', job.ca] : []), ...(job.spec.floor ?? []),
@@ -151,6 +151,7 @@ function parseOptions() {
         'ours-args': { type: 'string', default: '' },
         'memory-peers': { type: 'boolean', default: false },
         'floor-h2': { type: 'boolean', default: false },
+        node: { type: 'string', default: process.execPath },
         timeout: { type: 'string', default: '600' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -163,7 +164,7 @@ function parseOptions() {
       `usage: node bench/bench.mjs [--cases ${ALL_CASES.join(',')}]
                             [--tools ${TOOL_ORDER.join(',')}] [--runs 7] [--jobs 16]
                             [--disk | --out-dir DIR] [--json FILE] [--cli dist/cli.js]
-                            [--ours-args="..."] [--memory-peers] [--floor-h2] [--timeout 600]
+                            [--ours-args="..."] [--memory-peers] [--floor-h2] [--node PATH] [--timeout 600]
   --runs N        pairs per case and peer (asset-fetch, peer, asset-fetch, peer, ...)
   --disk          write the downloads under /var/tmp instead of tmpfs (/dev/shm)
   --out-dir DIR   write the downloads under DIR
@@ -171,6 +172,7 @@ function parseOptions() {
   --ours-args=".." extra arguments for the asset-fetch CLI, e.g. --ours-args="--retries 0"
   --memory-peers  run the peers in the memory cases too (one run each; aria2c takes minutes on the 100,000-URL list)
   --floor-h2      the floor client speaks HTTP/2 (node:http2) in the h2 case, not HTTP/1.1 over TLS
+  --node PATH     the Node that runs asset-fetch and the floor client (default: the one running the bench)
 env: BENCH_DATA (data cache dir), ASSET_FETCH_CLI (default for --cli)
 `,
     );
@@ -191,7 +193,7 @@ env: BENCH_DATA (data cache dir), ASSET_FETCH_CLI (default for --cli)
     cases, tools, runs, jobs, timeoutMs, dataDir, disk: values.disk, outBase: path.resolve(outBase),
     json: values.json ? path.resolve(values.json) : null, cli: path.resolve(values.cli),
     oursArgs: values['ours-args'].split(/\s+/).filter(Boolean), memoryPeers: values['memory-peers'],
-    floorH2: values['floor-h2'],
+    floorH2: values['floor-h2'], node: values.node,
   };
 }
 
@@ -481,7 +483,8 @@ async function runOnce(toolName, job, ctx, verifyContent) {
   const timeFile = path.join(ctx.work, `${toolName}.time`);
   fs.rmSync(timeFile, { force: true });
 
-  const argv = ['-v', '-o', timeFile, tool.bin, ...tool.args({ ...job, out }, ctx)];
+  const bin = typeof tool.bin === 'function' ? tool.bin(ctx) : tool.bin;
+  const argv = ['-v', '-o', timeFile, bin, ...tool.args({ ...job, out }, ctx)];
   const { ms, code, signal, timedOut } = await timedSpawn(TIME_BIN, argv, logFile, ctx.timeoutMs);
   const usage = parseTimeV(readText(timeFile));
   const problem = checkOutput(out, job.spec, ctx.dataDir, verifyContent);
@@ -690,11 +693,11 @@ function mb(kb) {
 // ---------------------------------------------------------------------------
 // Report
 
-function versionInfo(cli) {
+function versionInfo(cli, node) {
   const first = (cmd) => sh(cmd).split('\n')[0] || 'unavailable';
   const short = (text, re) => re.exec(text)?.[1] ?? text;
   const full = {
-    node: process.version,
+    node: node === process.execPath ? process.version : first(`${JSON.stringify(node)} --version`),
     curl: first('curl --version'),
     wget2: first('wget2 --version'),
     aria2c: first('aria2c --version'),
@@ -705,7 +708,7 @@ function versionInfo(cli) {
   if (fs.existsSync(cli)) {
     const commit = sh(`git -C ${JSON.stringify(REPO)} rev-parse --short HEAD`);
     const dirty = spawnSync('git', ['-C', REPO, 'diff', '--quiet', 'HEAD', '--', 'src']).status === 1;
-    ours = `${first(`${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} --version`)} (commit ${commit}${dirty ? ' + uncommitted src/ changes' : ''}; ${cli.startsWith(REPO + path.sep) ? path.relative(REPO, cli) : cli} built ${fs.statSync(cli).mtime.toISOString()})`;
+    ours = `${first(`${JSON.stringify(node)} ${JSON.stringify(cli)} --version`)} (commit ${commit}${dirty ? ' + uncommitted src/ changes' : ''}; ${cli.startsWith(REPO + path.sep) ? path.relative(REPO, cli) : cli} built ${fs.statSync(cli).mtime.toISOString()})`;
   }
   return {
     full: { ...full, 'asset-fetch': ours },
@@ -858,7 +861,7 @@ async function main() {
   const nginx = nginxCases.length ? await startNginx(opts.dataDir, work, tls) : null;
   const results = {
     startedAt, finishedAt: null, load, machine: machineInfo(), outFs,
-    options: { ...opts, tools, outRoot }, versions: versionInfo(opts.cli), h2Probe: null, cases: {},
+    options: { ...opts, tools, outRoot }, versions: versionInfo(opts.cli, opts.node), h2Probe: null, cases: {},
   };
 
   try {
