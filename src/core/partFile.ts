@@ -101,6 +101,7 @@ export async function removePartFiles(partPath: string): Promise<void> {
   await Promise.all(partFilesOf(partPath).map((file) => fs.promises.rm(file, { force: true })));
 }
 
+/** How much of one connection's body waits in memory on its way to the file. */
 export interface Buffering {
   /** Bytes buffered before the connection is paused; bounds memory whatever the file size. */
   maxPendingBytes: number;
@@ -108,7 +109,7 @@ export interface Buffering {
   batchBytes: number;
 }
 
-/** One connection per file: a 1 MiB body is one synchronous write (4 async writes was slower). */
+/** One connection per file: a 1 MiB body is one synchronous write (4 async writes were slower). */
 const WHOLE_FILE_BUFFERING: Buffering = { maxPendingBytes: 4 * 1024 * 1024, batchBytes: 1024 * 1024 };
 /**
  * Each of the up to 16 connections of a segmented download: with the whole-file figures they
