@@ -113,17 +113,19 @@ async function untilQuiet(maxMs) {
  */
 function watchGc() {
   const gcs = [];
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) gcs.push({ kind: entry.detail?.kind ?? 0, ms: entry.duration });
-  });
+  const record = (entries) => entries.forEach((entry) => gcs.push({ kind: entry.detail?.kind ?? 0, ms: entry.duration }));
+  const observer = new PerformanceObserver((list) => record(list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
   return () => {
-    observer.takeRecords?.().forEach((entry) => gcs.push({ kind: entry.detail?.kind ?? 0, ms: entry.duration }));
+    record(observer.takeRecords?.() ?? []);
     observer.disconnect();
+    const { NODE_PERFORMANCE_GC_MAJOR: MAJOR, NODE_PERFORMANCE_GC_MINOR: MINOR } = perfConstants;
     const sum = (list) => ({ count: list.length, totalMs: list.reduce((a, g) => a + g.ms, 0), maxMs: Math.max(0, ...list.map((g) => g.ms)) });
-    const major = gcs.filter((g) => g.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR);
-    const minor = gcs.filter((g) => g.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR);
-    return { major: sum(major), minor: sum(minor), other: sum(gcs.filter((g) => !major.includes(g) && !minor.includes(g))) };
+    return {
+      major: sum(gcs.filter((g) => g.kind === MAJOR)),
+      minor: sum(gcs.filter((g) => g.kind === MINOR)),
+      other: sum(gcs.filter((g) => g.kind !== MAJOR && g.kind !== MINOR)),
+    };
   };
 }
 

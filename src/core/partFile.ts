@@ -54,8 +54,11 @@ export const metaPathOf = (partPath: string): string => `${partPath}.meta`;
  */
 const metaTemporaryOf = (partPath: string): string => `${metaPathOf(partPath)}.tmp`;
 
+/** The resume record and the next version of it that a killed run may have left. */
+const recordFilesOf = (partPath: string): string[] => [metaPathOf(partPath), metaTemporaryOf(partPath)];
+
 /** Every file a download keeps beside its target while it is unfinished. */
-export const partFilesOf = (partPath: string): string[] => [partPath, metaPathOf(partPath), metaTemporaryOf(partPath)];
+export const partFilesOf = (partPath: string): string[] => [partPath, ...recordFilesOf(partPath)];
 
 /** A `.part` that can be continued: it exists, is non-empty, and a validator for it is recorded. */
 export async function readResumeState(partPath: string, url: string): Promise<ResumeState | undefined> {
@@ -83,7 +86,7 @@ export function writeResumeRecordSync(partPath: string, record: ResumeRecord): v
 
 /** Removes the resume record (and a next version a killed run left unrenamed). */
 export async function removeResumeRecord(partPath: string): Promise<void> {
-  await Promise.all([metaPathOf(partPath), metaTemporaryOf(partPath)].map((file) => fs.promises.rm(file, { force: true })));
+  await removeFiles(recordFilesOf(partPath));
 }
 
 function validSegments(segments: unknown, total: number | undefined): boolean {
@@ -98,7 +101,11 @@ function validSegments(segments: unknown, total: number | undefined): boolean {
 }
 
 export async function removePartFiles(partPath: string): Promise<void> {
-  await Promise.all(partFilesOf(partPath).map((file) => fs.promises.rm(file, { force: true })));
+  await removeFiles(partFilesOf(partPath));
+}
+
+async function removeFiles(files: string[]): Promise<void> {
+  await Promise.all(files.map((file) => fs.promises.rm(file, { force: true })));
 }
 
 /** How much of one connection's body waits in memory on its way to the file. */
@@ -182,6 +189,8 @@ export class PartFile {
       /** Paused by the bandwidth budget until this timer fires. */
       let rateTimer: NodeJS.Timeout | undefined;
       let offset = position;
+      /** Read when needed: a split changes the bound's buffering while the body streams. */
+      const buffering = (): Buffering => bound?.buffering ?? WHOLE_FILE_BUFFERING;
 
       const finishWith = (err?: unknown) => {
         clearTimeout(rateTimer);
@@ -214,7 +223,7 @@ export class PartFile {
             writePendingSync(); // also creates the file of an empty body
             return finishWith();
           }
-          if (pendingBytes < (bound?.buffering ?? WHOLE_FILE_BUFFERING).batchBytes) return;
+          if (pendingBytes < buffering().batchBytes) return;
           const fd = this.opened();
           const buffers = pending;
           const bytes = pendingBytes;
@@ -277,12 +286,12 @@ export class PartFile {
               if (!paused && !ended && failure === undefined) body.resume();
             }, wait);
           }
-          const buffering = bound?.buffering ?? WHOLE_FILE_BUFFERING;
-          if (pendingBytes >= buffering.maxPendingBytes && !paused) {
+          const { maxPendingBytes, batchBytes } = buffering();
+          if (pendingBytes >= maxPendingBytes && !paused) {
             paused = true;
             body.pause();
           }
-          if (pendingBytes >= buffering.batchBytes) step();
+          if (pendingBytes >= batchBytes) step();
         },
         onEnd() {
           ended = true;
