@@ -152,6 +152,7 @@ function parseOptions() {
         'memory-peers': { type: 'boolean', default: false },
         'floor-h2': { type: 'boolean', default: false },
         node: { type: 'string', default: process.execPath },
+        'keep-extra-ca': { type: 'boolean', default: false },
         timeout: { type: 'string', default: '600' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -164,7 +165,8 @@ function parseOptions() {
       `usage: node bench/bench.mjs [--cases ${ALL_CASES.join(',')}]
                             [--tools ${TOOL_ORDER.join(',')}] [--runs 7] [--jobs 16]
                             [--disk | --out-dir DIR] [--json FILE] [--cli dist/cli.js]
-                            [--ours-args="..."] [--memory-peers] [--floor-h2] [--node PATH] [--timeout 600]
+                            [--ours-args="..."] [--memory-peers] [--floor-h2] [--node PATH] [--keep-extra-ca]
+                            [--timeout 600]
   --runs N        pairs per case and peer (asset-fetch, peer, asset-fetch, peer, ...)
   --disk          write the downloads under /var/tmp instead of tmpfs (/dev/shm)
   --out-dir DIR   write the downloads under DIR
@@ -173,6 +175,8 @@ function parseOptions() {
   --memory-peers  run the peers in the memory cases too (one run each; aria2c takes minutes on the 100,000-URL list)
   --floor-h2      the floor client speaks HTTP/2 (node:http2) in the h2 case, not HTTP/1.1 over TLS
   --node PATH     the Node that runs asset-fetch and the floor client (default: the one running the bench)
+  --keep-extra-ca run every tool with NODE_EXTRA_CA_CERTS as set (by default it is removed: Node 20
+                  reads that file at every start, before any JavaScript, and no case needs it)
 env: BENCH_DATA (data cache dir), ASSET_FETCH_CLI (default for --cli)
 `,
     );
@@ -193,7 +197,7 @@ env: BENCH_DATA (data cache dir), ASSET_FETCH_CLI (default for --cli)
     cases, tools, runs, jobs, timeoutMs, dataDir, disk: values.disk, outBase: path.resolve(outBase),
     json: values.json ? path.resolve(values.json) : null, cli: path.resolve(values.cli),
     oursArgs: values['ours-args'].split(/\s+/).filter(Boolean), memoryPeers: values['memory-peers'],
-    floorH2: values['floor-h2'], node: values.node,
+    floorH2: values['floor-h2'], node: values.node, keepExtraCa: values['keep-extra-ca'],
   };
 }
 
@@ -485,7 +489,7 @@ async function runOnce(toolName, job, ctx, verifyContent) {
 
   const bin = typeof tool.bin === 'function' ? tool.bin(ctx) : tool.bin;
   const argv = ['-v', '-o', timeFile, bin, ...tool.args({ ...job, out }, ctx)];
-  const { ms, code, signal, timedOut } = await timedSpawn(TIME_BIN, argv, logFile, ctx.timeoutMs);
+  const { ms, code, signal, timedOut } = await timedSpawn(TIME_BIN, argv, logFile, ctx.timeoutMs, ctx.toolEnv);
   const usage = parseTimeV(readText(timeFile));
   const problem = checkOutput(out, job.spec, ctx.dataDir, verifyContent);
   fs.rmSync(out, { recursive: true, force: true });
@@ -512,11 +516,11 @@ function parseTimeV(text) {
   };
 }
 
-function timedSpawn(bin, args, logFile, timeoutMs) {
+function timedSpawn(bin, args, logFile, timeoutMs, env) {
   return new Promise((resolve, reject) => {
     const fd = fs.openSync(logFile, 'w');
     const start = process.hrtime.bigint();
-    const child = spawn(bin, args, { stdio: ['ignore', fd, fd], detached: true });
+    const child = spawn(bin, args, { stdio: ['ignore', fd, fd], detached: true, env });
     fs.closeSync(fd);
     liveGroups.add(child.pid);
     let timedOut = false;
@@ -800,6 +804,13 @@ function renderMarkdown(results) {
   const capped = CASES.capped.size / CAP_RATE;
   if (results.cases.capped) notes.push(`capped: one connection needs ${capped.toFixed(1)} s; ${options.jobs} connections ${(capped / options.jobs).toFixed(2)} s. aria2c runs with -x16 -s16 -k1M here and for large; the floor client fetches 1 MiB Range parts over its ${options.jobs} connections.`);
   if (results.cases.h2) notes.push(`h2: nginx offers h2 and http/1.1 by ALPN; curl negotiated HTTP/${results.h2Probe ?? '?'}; ${options.floorH2 ? `the floor client uses node:http2 (one connection, ${options.jobs} streams)` : `the floor client speaks HTTP/1.1 over TLS on ${options.jobs} connections (node:http2 on one connection was slower here; --floor-h2 uses it)`}.`);
+  const extraCa = results.extraCa;
+  if (extraCa) {
+    const cost = `\`node -e 0\` took ${extraCa.startMs.with} ms with it and ${extraCa.startMs.without} ms without (median of ${EXTRA_CA_PROBES})`;
+    notes.push(extraCa.removed
+      ? `NODE_EXTRA_CA_CERTS (${extraCa.file}) was set here and was removed for every tool: this Node reads that file at every start, before any JavaScript runs (${cost}), and no case needs it (the h2 case's CA is given to each tool). --keep-extra-ca keeps it.`
+      : `NODE_EXTRA_CA_CERTS (${extraCa.file}) was kept (--keep-extra-ca): this Node reads that file at every start (${cost}).`);
+  }
   notes.push('floor: bench/floorClient.mjs, plain keep-alive sockets (node:net / node:tls), one request at a time per connection, fs.writeSync straight to the final name, no retries or bookkeeping.');
   lines.push('Notes:', '', ...notes.map((n) => `- ${n}`), '');
 
@@ -838,6 +849,31 @@ function usableTools(opts) {
 
 const loadAvg = () => os.loadavg().map((l) => Number(l.toFixed(2)));
 
+const EXTRA_CA_PROBES = 5;
+
+/**
+ * NODE_EXTRA_CA_CERTS as this machine sets it: what it costs the Node under test at start-up
+ * (Node 20 parses the file before running any JavaScript; 22 and later only on first TLS use),
+ * and the environment the tools run with (without it, unless --keep-extra-ca).
+ */
+function extraCaCerts(opts) {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return null;
+  const { NODE_EXTRA_CA_CERTS: _removed, ...without } = process.env;
+  const startMs = (env) => {
+    const times = [];
+    for (let i = 0; i < EXTRA_CA_PROBES; i++) {
+      const start = process.hrtime.bigint();
+      spawnSync(opts.node, ['-e', '0'], { env });
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    return Math.round(times.sort((a, b) => a - b)[EXTRA_CA_PROBES >> 1]);
+  };
+  const measured = { with: startMs(process.env), without: startMs(without) };
+  log(`NODE_EXTRA_CA_CERTS=${file}: node -e 0 takes ${measured.with} ms with it, ${measured.without} ms without; ${opts.keepExtraCa ? 'kept' : 'removed for every tool'}`);
+  return { file, startMs: measured, env: opts.keepExtraCa ? process.env : without };
+}
+
 async function main() {
   const opts = parseOptions();
   if (!fs.existsSync(TIME_BIN)) fail(`${TIME_BIN} (GNU time) is required; run bench/run.sh or apt-get install time`);
@@ -855,13 +891,14 @@ async function main() {
   const outFs = fsType(outRoot);
   if (opts.disk && outFs === 'tmpfs') log(`warning: --disk, but ${opts.outBase} is tmpfs`);
   log(`outputs in ${outRoot} (${outFs})`);
-  const ctx = { ...opts, tools, work, outRoot };
+  const extraCa = extraCaCerts(opts);
+  const ctx = { ...opts, tools, work, outRoot, toolEnv: extraCa?.env ?? process.env };
 
   const tls = opts.cases.includes('h2') ? makeCertificates(path.join(work, 'tls')) : null;
   const nginx = nginxCases.length ? await startNginx(opts.dataDir, work, tls) : null;
   const results = {
     startedAt, finishedAt: null, load, machine: machineInfo(), outFs,
-    options: { ...opts, tools, outRoot }, versions: versionInfo(opts.cli, opts.node), h2Probe: null, cases: {},
+    options: { ...opts, tools, outRoot }, versions: versionInfo(opts.cli, opts.node), h2Probe: null, extraCa: extraCa && { file: extraCa.file, removed: !opts.keepExtraCa, startMs: extraCa.startMs }, cases: {},
   };
 
   try {
