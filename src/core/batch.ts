@@ -36,7 +36,7 @@ export class Batch {
 
   constructor(entries: readonly ListEntry[], options: Partial<DownloadOptions> & Pick<DownloadOptions, 'targetDir'>) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
-    this.reporter = new ProgressReporter(this.options.progressIntervalMs);
+    this.reporter = new ProgressReporter(this.options.progressIntervalMs, this.options.progressMaxItems);
     this.scheduler = new Scheduler(this.options.jobs, this.options.perHost, (item) => this.runItem(item));
     this.hosts = new HostPoliteness(this.scheduler, this.options, (waits) => this.reporter.hostWaitsChanged(waits), (message) =>
       this.reporter.log({ level: 'warn', message }),

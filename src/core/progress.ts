@@ -1,5 +1,6 @@
 // Coalesces item changes into at most one BatchUpdate per interval, so a 10,000-item batch
-// sends a handful of updates a second, each holding only what changed.
+// sends a handful of updates a second, each holding only what changed; with a cap on the items
+// per update, one is sent early once that many changed (a fast batch: many small updates).
 import type { Item } from './item';
 import type { BatchStats, BatchUpdate, HostWait, ItemState, LogEntry } from './types';
 
@@ -25,7 +26,10 @@ export class ProgressReporter {
   private bytesAtLastFlush = 0;
   private readonly startedAt: number;
 
-  constructor(private readonly intervalMs: number) {
+  constructor(
+    private readonly intervalMs: number,
+    private readonly maxItems = Infinity,
+  ) {
     this.startedAt = this.lastFlushAt = Date.now();
   }
 
@@ -125,7 +129,8 @@ export class ProgressReporter {
 
   private markDirty(item: Item): void {
     this.dirty.add(item);
-    this.schedule();
+    if (this.dirty.size >= this.maxItems) this.flush();
+    else this.schedule();
   }
 
   private schedule(): void {

@@ -236,6 +236,12 @@ export interface DownloadOptions {
   /** Minimum interval between progress updates. */
   progressIntervalMs: number;
   /**
+   * An update goes out as soon as this many items changed, before the interval is over, so that
+   * no single update is large: the editor applies each update in one go on its extension host.
+   * Default: no such limit.
+   */
+  progressMaxItems?: number;
+  /**
    * false: no info line per finished item (the CLI shows only warnings and failures; building
    * 2,000 lines nobody reads cost about 3% of a small-file run). Default: logged.
    */

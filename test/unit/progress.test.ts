@@ -67,6 +67,25 @@ describe('ProgressReporter', () => {
     assert.equal(updates[2].stats.speed, 0);
   });
 
+  it('sends an update early once the item cap is reached, and the rest at the interval', async () => {
+    reporter = new ProgressReporter(30, 100);
+    const updates: BatchUpdate[] = [];
+    reporter.onUpdate((u) => updates.push(u));
+    const items = Array.from({ length: 250 }, (_, i) => makeItem(i));
+    for (const item of items) reporter.added(item);
+    for (const item of items) move(reporter, item, 'active');
+    // Two full updates at once, in the order the items changed; the last 50 wait for the timer.
+    assert.deepEqual(updates.map((u) => u.changed.length), [100, 100]);
+    assert.deepEqual(updates[1].changed.map((s) => s.id), items.slice(100, 200).map((i) => i.id));
+    assert.equal(updates[1].stats.active, 200, 'stats as of the moment it was sent');
+    // The same item changing again while pending counts once.
+    for (const item of items.slice(200)) move(reporter, item, 'ok');
+    assert.equal(updates.length, 2);
+    await wait(120);
+    assert.deepEqual(updates.map((u) => u.changed.length), [100, 100, 50]);
+    assert.equal(updates[2].changed.every((s) => s.state === 'ok'), true);
+  });
+
   it('coalesces many changes into one update per interval, each item once', async () => {
     reporter = new ProgressReporter(30);
     const updates: BatchUpdate[] = [];
