@@ -238,21 +238,33 @@ class InProcessEngine {
   }
 }
 
-/** A CPU profile of the extension host's main thread, taken with the inspector in-process. */
-async function startProfile() {
+/**
+ * The profiles a step asked for (--profile: CPU; --heap-profile: sampled allocations, those
+ * collected since included, so it shows who allocates, not only who retains), taken with the
+ * inspector in-process. Returns what stops them and writes them as `<base>.cpuprofile` and
+ * `<base>.heapprofile`, or undefined when none was asked for.
+ */
+async function startProfiles(config) {
+  if (!config.profile && !config.heapProfile) return undefined;
   const inspector = require('node:inspector');
   const session = new inspector.Session();
   session.connect();
   const post = (method, params) =>
     new Promise((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 200 });
-  await post('Profiler.start');
-  return async (file) => {
-    const { profile } = await post('Profiler.stop');
+  if (config.profile) {
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 200 });
+    await post('Profiler.start');
+  }
+  if (config.heapProfile) {
+    await post('HeapProfiler.enable');
+    await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  }
+  return async (base) => {
+    fs.mkdirSync(path.dirname(base), { recursive: true });
+    if (config.profile) fs.writeFileSync(`${base}.cpuprofile`, JSON.stringify((await post('Profiler.stop')).profile));
+    if (config.heapProfile) fs.writeFileSync(`${base}.heapprofile`, JSON.stringify((await post('HeapProfiler.stopSampling')).profile));
     session.disconnect();
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(profile));
   };
 }
 
@@ -376,7 +388,7 @@ async function runDownload(step, model, config, core) {
     await sleep(2000);
     await untilQuiet(config.aftermathMaxMs);
   }
-  const stopProfile = config.profile ? await startProfile() : undefined;
+  const stopProfile = await startProfiles(config);
   const stopTiming = timeReceive(model);
   // The run (command → end of the run), and the run plus its aftermath: what the end of a run
   // sets off (the tree's last refresh, the summary message) runs after onDidFinishRun.
@@ -397,7 +409,7 @@ async function runDownload(step, model, config, core) {
     withAftermath.disable();
     const receive = stopTiming();
     if (numbers) numbers.receive = receive;
-    if (stopProfile) await stopProfile(path.join(config.profileDir, `${step.name}-r${step.run}.cpuprofile`));
+    if (stopProfile) await stopProfile(path.join(config.profileDir, `${step.name}-r${step.run}`));
   }
   const checked = await verify(step, batch);
   let lenses;
@@ -470,11 +482,11 @@ async function run() {
 }
 
 async function runIdle(step, config) {
-  const stopProfile = config.profile ? await startProfile() : undefined;
+  const stopProfile = await startProfiles(config);
   const stop = startMeasuring(config);
   await sleep(step.durationMs);
   const numbers = stop();
-  if (stopProfile) await stopProfile(path.join(config.profileDir, `${step.name}-r${step.run}.cpuprofile`));
+  if (stopProfile) await stopProfile(path.join(config.profileDir, `${step.name}-r${step.run}`));
   return numbers;
 }
 

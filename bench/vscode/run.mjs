@@ -76,6 +76,7 @@ function options() {
       runs: { type: 'string', default: '3' },
       cases: { type: 'string', default: DEFAULT_CASES.join(',') },
       profile: { type: 'boolean', default: false },
+      'heap-profile': { type: 'boolean', default: false },
       screenshots: { type: 'boolean', default: false },
       server: { type: 'string', default: 'auto' },
       'step-timeout': { type: 'string', default: '300' },
@@ -90,7 +91,7 @@ function options() {
   if (values.help) {
     process.stdout.write(
       'usage: node bench/vscode/run.mjs [--runs 3] [--cases idle,worker-2k,worker-10k,main-2k,worker-segmented-1g(,main-10k)]\n' +
-      '                                 [--profile] [--server auto|nginx|node] [--step-timeout 300]\n' +
+      '                                 [--profile] [--heap-profile] [--server auto|nginx|node] [--step-timeout 300]\n' +
       '                                 [--segmented-rate 16000000]\n' +
       '                                 [--extension DIR] [--setting key=JSON ...] [--open-list]\n' +
       '--extension loads the extension from another checkout (built, with dist/); default: this repo.\n' +
@@ -100,7 +101,8 @@ function options() {
       '--open-list shows each download step\'s list in an editor during the step (its CodeLens and hovers on).\n' +
       '--screenshots saves the workbench 1.5 s into each download step (bench/results/vscode-screens/).\n' +
       '--profile also writes a CPU profile of the extension host per download step\n' +
-      '(bench/results/vscode-profiles/); profiling slows the host, so those numbers are not comparable.\n',
+      '(bench/results/vscode-profiles/); profiling slows the host, so those numbers are not comparable.\n' +
+      '--heap-profile also writes a sampled allocation profile (.heapprofile, collected objects included) per step there.\n',
     );
     process.exit(0);
   }
@@ -139,6 +141,7 @@ function options() {
     runs,
     cases: Object.keys(CASES).filter((c) => cases.includes(c)),
     profile: values.profile,
+    heapProfile: values['heap-profile'],
     screenshots: values.screenshots,
     openList: values['open-list'],
     server: values.server === 'auto' ? (hasNginx ? 'nginx' : 'node') : values.server,
@@ -393,6 +396,7 @@ function prepareWorkspace(workspace, opts, bases, resultsFile, profileDir, { sha
     coreBundle,
     resultsFile,
     profile: opts.profile,
+    heapProfile: opts.heapProfile,
     profileDir,
     // After start-up (other extensions activating, the workbench restoring), and before each step.
     startupSettleMs: 5000,
@@ -662,11 +666,11 @@ async function main() {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'vscode-eventloop.json'), JSON.stringify(results, null, 2) + '\n');
   log('results written to bench/results/vscode-eventloop.json');
-  if (opts.profile && fs.existsSync(profileDir)) {
+  if ((opts.profile || opts.heapProfile) && fs.existsSync(profileDir)) {
     const target = path.join(dir, 'vscode-profiles');
     fs.rmSync(target, { recursive: true, force: true });
     fs.cpSync(profileDir, target, { recursive: true });
-    log(`CPU profiles of the extension host in bench/results/vscode-profiles/ (profiling slows the host: those runs' numbers are not comparable)`);
+    log(`profiles of the extension host in bench/results/vscode-profiles/ (profiling slows the host: those runs' numbers are not comparable)`);
   }
   const kept = removeScratch();
   if (kept) log(`scratch kept in ${kept}`);
