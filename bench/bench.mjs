@@ -806,10 +806,10 @@ function renderMarkdown(results) {
   if (results.cases.h2) notes.push(`h2: nginx offers h2 and http/1.1 by ALPN; curl negotiated HTTP/${results.h2Probe ?? '?'}; ${options.floorH2 ? `the floor client uses node:http2 (one connection, ${options.jobs} streams)` : `the floor client speaks HTTP/1.1 over TLS on ${options.jobs} connections (node:http2 on one connection was slower here; --floor-h2 uses it)`}.`);
   const extraCa = results.extraCa;
   if (extraCa) {
-    const cost = `\`node -e 0\` took ${extraCa.startMs.with} ms with it and ${extraCa.startMs.without} ms without (median of ${EXTRA_CA_PROBES})`;
+    const cost = `\`node -e 0\` took ${extraCa.startMs.with} ms with it and ${extraCa.startMs.without} ms without, median of ${EXTRA_CA_PROBES} starts,`;
     notes.push(extraCa.removed
-      ? `NODE_EXTRA_CA_CERTS (${extraCa.file}) was set here and was removed for every tool: this Node reads that file at every start, before any JavaScript runs (${cost}), and no case needs it (the h2 case's CA is given to each tool). --keep-extra-ca keeps it.`
-      : `NODE_EXTRA_CA_CERTS (${extraCa.file}) was kept (--keep-extra-ca): this Node reads that file at every start (${cost}).`);
+      ? `NODE_EXTRA_CA_CERTS (${extraCa.file}) was set here and was removed for every tool: Node 20 reads that file at every start, before any JavaScript runs, Node 22 and later on first TLS use (${cost} on the Node under test), and no case needs it (the h2 case's CA is given to each tool). --keep-extra-ca keeps it.`
+      : `NODE_EXTRA_CA_CERTS (${extraCa.file}) was kept (--keep-extra-ca): Node 20 reads that file at every start, Node 22 and later on first TLS use (${cost} on the Node under test).`);
   }
   notes.push('floor: bench/floorClient.mjs, plain keep-alive sockets (node:net / node:tls), one request at a time per connection, fs.writeSync straight to the final name, no retries or bookkeeping.');
   lines.push('Notes:', '', ...notes.map((n) => `- ${n}`), '');
