@@ -33,6 +33,20 @@ function vscodeTestEntryPoints() {
   return fs.readdirSync('test/vscode').filter((f) => f.endsWith('.ts')).map((f) => path.join('test/vscode', f));
 }
 
+/**
+ * undici's agents (src/core/undiciParts.ts) are a bundle of their own, dist/undici.js, required on
+ * first use: inside cli.js and worker.js they were compiled at every start though only the proxy
+ * path uses them. The test bundles keep them inline (this plugin is for dist/ only).
+ */
+const undiciOnDemand = {
+  name: 'undici-on-demand',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/undiciParts$/ }, (args) =>
+      args.importer.endsWith(path.join('src', 'core', 'lazyModules.ts')) ? { path: './undici.js', external: true } : undefined,
+    );
+  },
+};
+
 async function main() {
   if (tests) {
     fs.rmSync('out/test', { recursive: true, force: true });
@@ -40,12 +54,13 @@ async function main() {
     await esbuild.build({ ...common, entryPoints: vscodeTestEntryPoints(), outdir: 'out', outbase: '.', external: ['vscode', 'mocha', '@vscode/test-electron'] });
     return;
   }
-  const entryPoints = { cli: 'src/cli.ts', extension: 'src/extension.ts', worker: 'src/worker/engineWorker.ts' };
+  const entryPoints = { cli: 'src/cli.ts', extension: 'src/extension.ts', worker: 'src/worker/engineWorker.ts', undici: 'src/core/undiciParts.ts' };
   await esbuild.build({
     ...common,
     entryPoints,
     outdir: 'dist',
     banner: { js: '' },
+    plugins: [undiciOnDemand],
   });
   fs.chmodSync('dist/cli.js', 0o755);
 }

@@ -9,7 +9,7 @@ import type Agent from 'undici/lib/dispatcher/agent.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import fs from 'node:fs';
 import type tls from 'node:tls';
-import { tlsModule } from './lazyModules';
+import { tlsModule, undiciParts } from './lazyModules';
 import type { Cancellable } from './cancellation';
 import { CancelledError, DownloadError } from './errors';
 import { redactUrl } from './urlCheck';
@@ -53,8 +53,7 @@ export function createDispatcher(settings: HttpSettings, env: Environment = proc
     ...(trust && { connect: trust }),
   };
   const direct = env.ASSET_FETCH_HTTP_CLIENT === 'undici'
-    ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
-      new (require('undici/lib/dispatcher/agent.js') as typeof Agent)(agentOptions)
+    ? new (undiciParts().Agent)(agentOptions)
     : new H1Dispatcher({
         connections: settings.perHost,
         connectTimeoutMs: timeout,

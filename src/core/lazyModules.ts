@@ -4,6 +4,8 @@
 export const tlsModule = (): typeof import('node:tls') => require('node:tls');
 export const zlibModule = (): typeof import('node:zlib') => require('node:zlib');
 export const cryptoModule = (): typeof import('node:crypto') => require('node:crypto');
+/** undici's agents (undiciParts.ts): a file of their own in the builds (dist/undici.js). */
+export const undiciParts = (): typeof import('./undiciParts') => require('./undiciParts');
 
 /** "Not Found" for 404: the reason phrase Node knows, or ''. */
 export function statusText(status: number): string {

@@ -3,7 +3,7 @@
 // errors met on the way to it. Only built when a proxy may be used, and the undici parts behind a
 // proxy are loaded when the first request needs one, so a run without a proxy never pays for them.
 import type { IncomingHttpHeaders } from 'node:http';
-import { statusText } from './lazyModules';
+import { statusText, undiciParts } from './lazyModules';
 import type { Duplex } from 'node:stream';
 import type { Agent, Dispatcher as DispatcherTypes } from 'undici';
 import type Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
@@ -68,11 +68,7 @@ export class ProxyRoutingDispatcher extends SettledDispatcher {
 }
 
 function createProxyAgent(proxy: URL, agentOptions: Agent.Options, strictSSL: boolean): Dispatcher {
-  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, see the file comment */
-  const ProxyAgent = require('undici/lib/dispatcher/proxy-agent.js') as typeof import('undici/lib/dispatcher/proxy-agent.js');
-  const Pool = require('undici/lib/dispatcher/pool.js') as typeof import('undici/lib/dispatcher/pool.js');
-  const connect = require('undici/lib/api/api-connect.js') as typeof import('undici/lib/api/api-connect.js');
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const { ProxyAgent, Pool, connect } = undiciParts(); // loaded on demand, see the file comment
   // The connection to the proxy, and TLS to a site through a tunnel, use connectors of their own:
   // they get the connect timeout here, and certificate checks as strictSSL says.
   const trust = (agentOptions.connect ?? {}) as TrustOptions;
