@@ -178,6 +178,30 @@ describe('HTTP/1.1 client (integration)', () => {
     assert.equal(outcome.error?.code, 'ECONNREFUSED');
   });
 
+  it('hands on body chunks that later reads do not change (consumers keep them until the end)', async () => {
+    // Three parts in three reads; the handler only keeps the chunks and reads them at the end, as
+    // a file's batched writes and the bytes that wait for a consumer do.
+    const parts = ['a'.repeat(3000), 'b'.repeat(3000), 'c'.repeat(3000)];
+    const s = await server(async (_head, socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${parts.join('').length}\r\n\r\n`);
+      for (const part of parts) {
+        await sleep(30);
+        socket.write(part);
+      }
+    });
+    const dispatcher = client();
+    const kept: Buffer[] = [];
+    const body = await new Promise<string>((resolve, reject) => {
+      dispatcher.dispatch({ origin: s.origin, path: '/kept', method: 'GET', headers: {} }, {
+        onResponseData: (_c, chunk) => void kept.push(chunk),
+        onResponseEnd: () => resolve(Buffer.concat(kept).toString('latin1')),
+        onResponseError: (_c, error) => reject(error),
+      });
+    });
+    assert.ok(kept.length >= 3, `the body came in ${kept.length} chunks`);
+    assert.equal(body, parts.join(''));
+  });
+
   it('fails what is waiting when it is destroyed', async () => {
     const s = await server(() => undefined);
     const dispatcher = new H1Dispatcher(options({ connections: 1 }));
