@@ -6,6 +6,7 @@
 // object, header conversions, the wasm parser's calls, a timer per request) cost about a third of
 // what our engine adds over a raw socket (see the README's design and benchmark notes).
 import net from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import type { Dispatcher as DispatcherTypes } from 'undici';
 import type { TrustOptions } from '../http';
 import { SettledDispatcher } from '../settledDispatcher';
@@ -35,9 +36,9 @@ function codedError(message: string, code: string): Error {
 const BAD_VALUE = /[\r\n\0]/;
 
 /**
- * Plain TCP connections read into one buffer of this size each (`onread`) instead of through the
- * socket's stream ('data' events, a new 64 KiB buffer per read): in the bench's floor client that
- * stream path alone made 2,000 small files 26% slower (10 interleaved rounds).
+ * Each connection reads into one buffer of this size (`onread`, plain TCP and TLS alike) instead
+ * of through the socket's stream ('data' events, a new 64 KiB buffer per read): in the bench's
+ * floor client that stream path alone made 2,000 small files 26% slower (10 interleaved rounds).
  */
 const READ_BUFFER_BYTES = 128 * 1024;
 
@@ -285,8 +286,6 @@ class Connection {
   private reused = false;
   private keepAliveMs: number;
   private closed = false;
-  /** Reads land in one buffer that the next read overwrites: body chunks handed on are copies. */
-  private readsReused = false;
 
   constructor(private readonly pool: OriginPool) {
     const options = pool.owner.options;
@@ -294,22 +293,24 @@ class Connection {
     this.deadline = Date.now() + options.connectTimeoutMs;
     const url = pool.url;
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    const onread = { buffer, callback: (n: number) => this.onRead(buffer, n) };
     if (url.protocol === 'https:') {
       const trust = options.tls ?? {};
-      this.socket = tlsModule().connect({
+      // tls.connect takes `onread` as net.connect does (nodejs/node#35753); @types/node omits it.
+      const tlsOptions: ConnectionOptions & Pick<net.TcpSocketConnectOpts, 'onread'> = {
         host,
         port: Number(url.port) || 443,
         servername: net.isIP(host) ? undefined : host,
         ALPNProtocols: ['http/1.1'],
         ...(trust.secureContext ? { secureContext: trust.secureContext } : trust.ca ? { ca: trust.ca } : {}),
         ...(trust.rejectUnauthorized === false && { rejectUnauthorized: false }),
-      });
+        onread,
+      };
+      this.socket = tlsModule().connect(tlsOptions);
       this.socket.once('secureConnect', () => this.connected());
-      this.socket.on('data', (data: Buffer) => this.onData(data));
     } else {
-      this.readsReused = true;
-      const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
-      this.socket = net.connect({ host, port: Number(url.port) || 80, onread: { buffer, callback: (n) => this.onRead(buffer, n) } });
+      this.socket = net.connect({ host, port: Number(url.port) || 80, onread });
       this.socket.once('connect', () => this.connected());
     }
     this.socket.setNoDelay(true);
@@ -419,8 +420,9 @@ class Connection {
 
   private onBody(chunk: Buffer): void {
     if (this.phase === Phase.Body) this.deadline = Date.now() + this.pool.owner.options.bodyTimeoutMs;
-    // Consumers keep chunks (a file's writes are batched, early bytes wait for a consumer).
-    this.current?.data(this.readsReused ? Buffer.from(chunk) : chunk);
+    // Reads land in one buffer that the next read overwrites, and consumers keep chunks (a file's
+    // writes are batched, early bytes wait for a consumer): what is handed on is a copy.
+    this.current?.data(Buffer.from(chunk));
   }
 
   private onComplete(reusable: boolean): void {
