@@ -501,9 +501,11 @@ async function segmentsFailed(item: Item, ctx: DownloadContext, part: PartFile, 
   throw error;
 }
 
-/** Resume state for the next attempt, when a validator makes continuing safe. */
+/** Resume state for the next attempt of a download in one piece, when a validator makes continuing safe. */
 function resumable(record: ResumeRecord, size: number): ResumeState | undefined {
-  return size > 0 && (record.etag || record.lastModified) ? { ...record, size } : undefined;
+  if (size === 0 || !(record.etag || record.lastModified)) return undefined;
+  // Spelled out: a spread of the record was the costliest line of a small file's path in profiles.
+  return { url: record.url, etag: record.etag, lastModified: record.lastModified, total: record.total, size };
 }
 
 /** Checks the checksum, then renames the `.part` to its final name. */
@@ -526,7 +528,7 @@ async function finish(item: Item, ctx: DownloadContext, partPath: string, size: 
   fs.renameSync(partPath, finalPath);
   // The file's time is the server's Last-Modified (as curl -R, wget -N): --refresh sends it back.
   const modified = lastModified === undefined ? NaN : Date.parse(lastModified);
-  if (!Number.isNaN(modified)) fs.utimesSync(finalPath, new Date(), new Date(modified));
+  if (!Number.isNaN(modified)) fs.utimesSync(finalPath, Date.now() / 1000, modified / 1000);
   item.resume = undefined;
   if (item.resumeRecordOnDisk) await removeResumeRecord(partPath);
   item.resumeRecordOnDisk = false;

@@ -122,7 +122,9 @@ function requestText(options: DispatchOptions, hostHeader: string): string {
   if (Array.isArray(headers)) {
     for (let i = 0; i + 1 < headers.length; i += 2) add(String(headers[i]), String(headers[i + 1]));
   } else if (headers) {
-    for (const [name, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
+    const record = headers as Record<string, string | string[] | undefined>;
+    for (const name in record) {
+      const value = record[name];
       if (value === undefined) continue;
       if (Array.isArray(value)) for (const v of value) add(name, v);
       else add(name, String(value));
