@@ -155,7 +155,11 @@ export class Scheduler<T> {
   }
 
   private pump(): void {
-    while (this.urgent.length > 0) this.start(this.urgent.shift()!, undefined);
+    while (this.urgent.length > 0) {
+      // Cancelled: it finishes at once, so it needs no slot.
+      this.inFlight++;
+      void this.runLane(this.urgent.shift()!, undefined, false);
+    }
     const now = this.now();
     while (this.inFlight < this.jobs) {
       const next = this.takeNext(now);
@@ -166,17 +170,38 @@ export class Scheduler<T> {
     if (this.isIdle()) this.notifyIdle();
   }
 
-  private start(item: T, queue: HostQueue<T> | undefined): void {
+  private start(item: T, queue: HostQueue<T>): void {
     this.inFlight++;
-    if (queue) queue.active++;
-    void this.limit(() => this.run(item))
-      .catch((): RunResult => undefined) // run() reports its own failures; nothing may escape
-      .then((result) => {
-        if (queue) queue.active--;
-        this.inFlight--;
-        if (result) this.retryLater(item, result.host, result.retryAt);
-        this.schedulePump();
-      });
+    queue.active++;
+    void this.limit(() => this.runLane(item, queue, true));
+  }
+
+  /**
+   * Runs `item`; then, when `continues`, whatever may start next in the same slot: a finished
+   * download's connection gets its next request without a round trip through pump() and p-limit,
+   * which cost 2,000 small files about 20 ms in profiles and delayed each next request.
+   */
+  private async runLane(first: T, firstQueue: HostQueue<T> | undefined, continues: boolean): Promise<void> {
+    let item = first;
+    let queue = firstQueue;
+    for (;;) {
+      let result: RunResult;
+      try {
+        result = await this.run(item);
+      } catch {
+        result = undefined; // run() reports its own failures; nothing may escape
+      }
+      if (queue) queue.active--;
+      if (result) this.retryLater(item, result.host, result.retryAt);
+      // Cancelled items waiting to start come first: pump() starts them.
+      const next = continues && this.urgent.length === 0 && this.inFlight <= this.jobs ? this.takeNext(this.now()) : undefined;
+      if (!next) break;
+      item = next.item;
+      queue = next.queue;
+      queue.active++;
+    }
+    this.inFlight--;
+    this.schedulePump();
   }
 
   private retryLater(item: T, host: string, at: number): void {
