@@ -88,6 +88,16 @@ const TOOLS = {
       ...(ctx.floorH2 && job.spec.server === 'nginx-tls' ? ['--h2'] : []), job.list,
     ],
   },
+  // The floor plus the file-system calls behind asset-fetch's guarantees: what those cost in Node,
+  // without the engine's JavaScript. Only where it applies as is (one connection per file).
+  'floor-safe': {
+    label: 'floor --safe',
+    cases: ['small', 'medium', 'latency'],
+    bin: (ctx) => ctx.node,
+    args: (job, ctx) => [
+      path.join(BENCH, 'floorClient.mjs'), '--safe', '--jobs', String(ctx.jobs), '--dir', job.out, job.list,
+    ],
+  },
   curl: {
     label: 'curl',
     bin: 'curl',
@@ -130,7 +140,7 @@ const TOOLS = {
     ],
   },
 };
-const TOOL_ORDER = ['ours', 'floor', ...PEERS];
+const TOOL_ORDER = ['ours', 'floor', 'floor-safe', ...PEERS];
 
 // ---------------------------------------------------------------------------
 // Options
@@ -607,8 +617,9 @@ function logTail(file) {
 async function benchCase(name, job, ctx) {
   const spec = CASES[name];
   const hasOurs = ctx.tools.includes('ours');
-  const partners = ctx.tools.filter((t) => t !== 'ours');
-  const runs = Object.fromEntries(ctx.tools.map((t) => [t, []]));
+  const inCase = ctx.tools.filter((t) => !TOOLS[t].cases || TOOLS[t].cases.includes(name));
+  const partners = inCase.filter((t) => t !== 'ours');
+  const runs = Object.fromEntries(inCase.map((t) => [t, []]));
   const pairs = Object.fromEntries(partners.map((p) => [p, []]));
   const failed = new Set();
   const totalBytes = spec.count * spec.size;
@@ -766,16 +777,17 @@ function renderMarkdown(results) {
   const cases = Object.values(results.cases);
   if (cases.length) {
     lines.push('Seconds, medians; ratio = asset-fetch ÷ the peer, median of the per-pair ratios (lower is better, 1.00× = parity); best peer = the fastest median of curl, wget2, aria2c; floor = bench/floorClient.mjs; peak RSS = largest of asset-fetch\'s runs.', '');
-    lines.push('| case | asset-fetch | best peer | peer | ratio | floor | ÷ floor | peak RSS MB |');
-    lines.push('|---|---:|---|---:|---:|---:|---:|---:|');
+    lines.push('| case | asset-fetch | best peer | peer | ratio | floor | ÷ floor | ÷ floor --safe | peak RSS MB |');
+    lines.push('|---|---:|---|---:|---:|---:|---:|---:|---:|');
     for (const c of cases) {
       const best = c.bestPeer;
       const ours = toolCell(c, 'ours', secs(c.tools.ours?.median));
       const ratio = best && c.vs[best] ? times(c.vs[best].ratio) ?? '–' : '–';
       const floor = toolCell(c, 'floor', secs(c.tools.floor?.median));
       const vsFloor = c.vs.floor ? times(c.vs.floor.ratio) ?? '–' : '–';
+      const vsSafe = c.vs['floor-safe'] ? times(c.vs['floor-safe'].ratio) ?? '–' : '–';
       const rss = c.tools.ours?.peakRssKB ? mb(c.tools.ours.peakRssKB) : '–';
-      lines.push(`| ${c.label} | ${ours} | ${best ? TOOLS[best].label : '–'} | ${best ? secs(c.tools[best].median) : '–'} | ${ratio} | ${floor} | ${vsFloor} | ${rss} |`);
+      lines.push(`| ${c.label} | ${ours} | ${best ? TOOLS[best].label : '–'} | ${best ? secs(c.tools[best].median) : '–'} | ${ratio} | ${floor} | ${vsFloor} | ${vsSafe} | ${rss} |`);
       for (const p of PEERS) if (c.tools[p]?.failed) toolCell(c, p); // collect peers' errors too
     }
     lines.push('');
@@ -812,6 +824,20 @@ function renderMarkdown(results) {
       : `NODE_EXTRA_CA_CERTS (${extraCa.file}) was kept (--keep-extra-ca): Node 20 reads that file at every start, Node 22 and later on first TLS use (${cost} on the Node under test).`);
   }
   notes.push('floor: bench/floorClient.mjs, plain keep-alive sockets (node:net / node:tls), one request at a time per connection, fs.writeSync straight to the final name, no retries or bookkeeping.');
+  notes.push('floor --safe: the same client also making the file-system calls behind asset-fetch\'s guarantees (the lock against a second run, the check for an existing file, `<name>.part` renamed when complete, the server\'s Last-Modified as the file\'s time): what a Node client with those guarantees costs, without the engine\'s JavaScript.');
+  const nodeAgainstPeers = [];
+  for (const c of cases) {
+    for (const floorTool of ['floor', 'floor-safe']) {
+      const f = c.tools[floorTool]?.median;
+      const peers = PEERS.filter((p) => typeof c.tools[p]?.median === 'number').map((p) => `${TOOLS[p].label} ${times(f / c.tools[p].median)}`);
+      if (typeof f === 'number' && peers.length) nodeAgainstPeers.push(`${c.name} ${TOOLS[floorTool].label}: ${peers.join(', ')}`);
+    }
+  }
+  if (nodeAgainstPeers.length) notes.push(`the floor clients against the peers (ratio of the medians): ${nodeAgainstPeers.join('; ')}.`);
+  if (results.firstRequest) {
+    const entries = Object.entries(results.firstRequest).map(([tool, ms]) => `${tool} ${ms} ms`);
+    notes.push(`from the spawn to the first request reaching a local server (a 1-URL list, median of ${FIRST_REQUEST_PROBES} interleaved starts; "node" is a bare \`node -e\` script that sends one request): ${entries.join(', ')}. A case's time cannot be under this plus the server's own time.`);
+  }
   lines.push('Notes:', '', ...notes.map((n) => `- ${n}`), '');
 
   if (errors.length) lines.push('Failures (the tool\'s first failed run in the case; it was not run again there):', '', ...[...new Set(errors)], '');
@@ -850,6 +876,55 @@ function usableTools(opts) {
 const loadAvg = () => os.loadavg().map((l) => Number(l.toFixed(2)));
 
 const EXTRA_CA_PROBES = 5;
+const FIRST_REQUEST_PROBES = 5;
+
+/**
+ * Each tool's time from its spawn to its first request reaching a local server (a 1-URL list),
+ * in interleaved rounds: start-up that no download can hide, which bounds the latency and capped
+ * cases. "node" is the least a Node process can do (a bare script sending one request). The
+ * server runs in this process, otherwise idle, so it sees a request as it arrives.
+ */
+async function firstRequestProbe(ctx) {
+  let arrival = null;
+  const server = http.createServer((req, res) => {
+    arrival ??= process.hrtime.bigint();
+    res.writeHead(200, { 'content-length': 1, 'content-type': 'application/octet-stream', connection: 'close' }).end('x');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  const job = writeJob(ctx.work, 'first-request', { count: 1, size: 1 }, [`http://127.0.0.1:${port}/probe/${fileName(0)}`], null);
+  const bare = `const s=require('net').connect(${port},'127.0.0.1',()=>s.write('GET /probe/bare HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nConnection: close\\r\\n\\r\\n'));s.resume();`;
+  const tools = [{ name: 'node', bin: ctx.node, args: () => ['-e', bare] }];
+  for (const t of ctx.tools.filter((t) => t !== 'floor-safe')) {
+    const tool = TOOLS[t];
+    tools.push({ name: tool.label, bin: typeof tool.bin === 'function' ? tool.bin(ctx) : tool.bin, args: (out) => tool.args({ ...job, out }, ctx) });
+  }
+  const times = Object.fromEntries(tools.map((t) => [t.name, []]));
+  try {
+    for (let round = 0; round < FIRST_REQUEST_PROBES; round++) {
+      for (const tool of tools) {
+        const out = path.join(ctx.outRoot, 'first-request');
+        fs.rmSync(out, { recursive: true, force: true });
+        fs.mkdirSync(out);
+        arrival = null;
+        const start = process.hrtime.bigint();
+        const child = spawn(tool.bin, tool.args(out), { stdio: 'ignore', env: ctx.toolEnv });
+        const code = await new Promise((resolve) => {
+          child.once('error', () => resolve(-1));
+          child.once('exit', (c) => resolve(c));
+        });
+        if (code === 0 && arrival !== null) times[tool.name].push(Number(arrival - start) / 1e6);
+        fs.rmSync(out, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    server.close();
+  }
+  const result = {};
+  for (const [name, list] of Object.entries(times)) if (list.length) result[name] = Math.round(median(list));
+  log(`spawn to first request (median of ${FIRST_REQUEST_PROBES}): ${Object.entries(result).map(([n, ms]) => `${n} ${ms} ms`).join(', ')}`);
+  return result;
+}
 
 /**
  * NODE_EXTRA_CA_CERTS as this machine sets it: what it costs the Node under test at start-up
@@ -902,6 +977,8 @@ async function main() {
   };
 
   try {
+    // What start-up alone costs each tool: before the cases, on an idle machine.
+    if (opts.cases.some((c) => CASES[c].server === 'delay' || CASES[c].server === 'capped')) results.firstRequest = await firstRequestProbe(ctx);
     for (const name of opts.cases) {
       const spec = CASES[name];
       let server = null;
