@@ -393,7 +393,8 @@ async function receive(item: Item, ctx: DownloadContext, part: PartFile, respons
       };
   // The window the connection's speed is measured over: from the first byte, then each second
   // while it stays fast (segments.ts SPLIT_RECHECK_MS).
-  let windowAt = performance.now();
+  // (Read only when a split is possible: the global `performance` loads perf_hooks, 1 ms of a start.)
+  let windowAt = decided ? 0 : performance.now();
   let windowFrom = offset;
   let decisionMs = SPLIT_DECISION_MS;
   try {
