@@ -876,7 +876,7 @@ function usableTools(opts) {
 const loadAvg = () => os.loadavg().map((l) => Number(l.toFixed(2)));
 
 const EXTRA_CA_PROBES = 5;
-const FIRST_REQUEST_PROBES = 5;
+const FIRST_REQUEST_PROBES = 11;
 
 /**
  * Each tool's time from its spawn to its first request reaching a local server (a 1-URL list),
