@@ -12,9 +12,9 @@ export class TargetFolder {
 
   private constructor(readonly root: string) {}
 
-  // Synchronous, as the list's folder listing below uses the callback API: at a batch's start
-  // nothing waits on this thread, and loading fs.promises plus its thread-pool round trips cost a
-  // CLI's start more than these calls.
+  // Synchronous: at a batch's start nothing else waits on this thread, and fs.promises (loading
+  // its module, two thread-pool round trips) cost a CLI's start more than these two calls. The
+  // folder listing below uses the callback API for the same reason.
   static async create(dir: string): Promise<TargetFolder> {
     fs.mkdirSync(dir, { recursive: true });
     return new TargetFolder(fs.realpathSync(dir));
