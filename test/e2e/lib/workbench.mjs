@@ -68,18 +68,8 @@ export class Workbench {
     log(`${this.scenario}: F1 → ${title}`);
     await this.closeQuickInput();
     await this.page.keyboard.press('F1');
-    const input = this.page.locator(`${QUICK_INPUT} input`);
-    await input.waitFor({ state: 'visible' });
-    await this.page.keyboard.type(title);
     const row = this.commandRow(title, commandId);
-    const offeredSoon = (timeout) => row.waitFor({ state: 'visible', timeout }).then(() => true, () => false);
-    // The typed text can be lost (seen once in CI: the palette then listed every command,
-    // unfiltered): the text is then put into the input directly, once.
-    if (!(await offeredSoon(5_000)) && !(await input.inputValue().catch(() => '')).endsWith(title)) {
-      log(`${this.scenario}: the palette reads ${JSON.stringify(await input.inputValue().catch(() => '?'))}, not the typed text; filling it in`);
-      await input.fill(`>${title}`);
-    }
-    if (!(await offeredSoon(10_000))) {
+    if (!(await this.typeForRow(title, row, '>', 10_000))) {
       const offered = await this.quickInputRows();
       throw new Error(`command "${title}" is not offered in the palette; rows: ${JSON.stringify(offered)}`);
     }
@@ -92,6 +82,25 @@ export class Workbench {
       const input = widget.querySelector('input');
       return !widget.classList.contains('quick-input-widget-closing') && input !== null && !input.value.startsWith('>');
     }, QUICK_INPUT);
+  }
+
+  /**
+   * Types `text` into the quick input that is opening and waits up to `timeout` ms for `row`.
+   * Typed text can be lost (seen once in CI: the palette then listed every command, unfiltered):
+   * then it is put into the input directly, once, after `prefix` ('>' in the command palette).
+   * Returns whether the row showed up.
+   */
+  async typeForRow(text, row, prefix, timeout) {
+    const input = this.page.locator(`${QUICK_INPUT} input`);
+    await input.waitFor({ state: 'visible' });
+    await this.page.keyboard.type(text);
+    const offered = (ms) => row.waitFor({ state: 'visible', timeout: ms }).then(() => true, () => false);
+    if (await offered(5_000)) return true;
+    const value = await input.inputValue().catch(() => '?');
+    if (value.endsWith(text)) return offered(timeout);
+    log(`${this.scenario}: the quick input reads ${JSON.stringify(value)}, not the typed text; filling it in`);
+    await input.fill(`${prefix}${text}`);
+    return offered(timeout);
   }
 
   /** The palette row of a command: its id when given, and exactly its title. */
@@ -118,9 +127,9 @@ export class Workbench {
     log(`${this.scenario}: Ctrl+P → ${fileName}`);
     await this.closeQuickInput();
     await this.page.keyboard.press('Control+P');
-    await this.page.locator(`${QUICK_INPUT} input`).waitFor({ state: 'visible' });
-    await this.page.keyboard.type(fileName);
-    await this.page.locator(QUICK_ROWS, { hasText: fileName }).first().waitFor({ state: 'visible' });
+    const row = this.page.locator(QUICK_ROWS, { hasText: fileName }).first();
+    // Not found after the retry: the plain wait below fails with Playwright's own message.
+    if (!(await this.typeForRow(fileName, row, '', 10_000))) await row.waitFor({ state: 'visible' });
     await this.page.keyboard.press('Enter');
     await this.activeTab(fileName).waitFor({ state: 'visible' });
   }
