@@ -94,9 +94,10 @@ const TOOLS = {
     label: 'floor --safe',
     cases: ['small', 'medium', 'latency'],
     bin: (ctx) => ctx.node,
-    args: (job, ctx) => [
-      path.join(BENCH, 'floorClient.mjs'), '--safe', '--jobs', String(ctx.jobs), '--dir', job.out, job.list,
-    ],
+    args: (job, ctx) => {
+      const [script, ...rest] = TOOLS.floor.args(job, ctx);
+      return [script, '--safe', ...rest];
+    },
   },
   curl: {
     label: 'curl',
@@ -899,7 +900,7 @@ async function firstRequestProbe(ctx) {
     const tool = TOOLS[t];
     tools.push({ name: tool.label, bin: typeof tool.bin === 'function' ? tool.bin(ctx) : tool.bin, args: (out) => tool.args({ ...job, out }, ctx) });
   }
-  const times = Object.fromEntries(tools.map((t) => [t.name, []]));
+  const firstMs = Object.fromEntries(tools.map((t) => [t.name, []]));
   try {
     for (let round = 0; round < FIRST_REQUEST_PROBES; round++) {
       for (const tool of tools) {
@@ -913,7 +914,7 @@ async function firstRequestProbe(ctx) {
           child.once('error', () => resolve(-1));
           child.once('exit', (c) => resolve(c));
         });
-        if (code === 0 && arrival !== null) times[tool.name].push(Number(arrival - start) / 1e6);
+        if (code === 0 && arrival !== null) firstMs[tool.name].push(Number(arrival - start) / 1e6);
         fs.rmSync(out, { recursive: true, force: true });
       }
     }
@@ -921,7 +922,7 @@ async function firstRequestProbe(ctx) {
     server.close();
   }
   const result = {};
-  for (const [name, list] of Object.entries(times)) if (list.length) result[name] = Math.round(median(list));
+  for (const [name, list] of Object.entries(firstMs)) if (list.length) result[name] = Math.round(median(list));
   log(`spawn to first request (median of ${FIRST_REQUEST_PROBES}): ${Object.entries(result).map(([n, ms]) => `${n} ${ms} ms`).join(', ')}`);
   return result;
 }
